@@ -1,0 +1,13 @@
+"""emcourse: an interactive course on mixture models and the EM algorithm.
+
+Floor 1 (the engine) is importable from here; see ``notebooks/00_start_here.ipynb``.
+"""
+from .doctor import doctor
+from .em import DegeneracyWarning, DegenerateMixtureError, EMResult, e_step, m_step, run_em
+from .mixture import Mixture
+from .seeding import initialize
+
+__version__ = "0.1.0"
+
+__all__ = ["Mixture", "e_step", "m_step", "run_em", "initialize", "EMResult", "DegeneracyWarning",
+           "DegenerateMixtureError", "doctor", "__version__"]

@@ -1,0 +1,212 @@
+"""The fast path of ``run_em``: one matrix product per E step and per M step.
+
+Introduced for speed, not for reading: the plain formulas are :func:`emcourse.e_step`
+and :func:`emcourse.m_step`, and ``tests/test_fast_path.py`` checks that this module
+agrees with them.
+
+The idea
+--------
+Every log-density in a Gaussian mixture is a quadratic function of x. After centring the
+data once (``Xc = X - X.mean(0)``), write it as a dot product of a fixed feature vector
+phi(x) with a weight vector w_j that depends only on the parameters:
+
+=========== ======================================= ==================
+type        phi(x)                                  n_features F
+=========== ======================================= ==================
+spherical   [1, x_1..x_d, |x|^2]                    d + 2
+diag        [1, x_1..x_d, x_1^2..x_d^2]             2d + 1
+full        [1, x_1..x_d, x_a x_b for a <= b]       1 + d + d(d+1)/2
+=========== ======================================= ==================
+
+* E step: the (n_samples, n_components) matrix of log P_j + log p(x_i|j) is ``Phi @ W``.
+* M step: the sufficient statistics (counts, first and second moments) are ``resp.T @ Phi``.
+
+The data are processed in row chunks that fit in cache, and the shifted log-responsibilities
+are clipped at ``-700`` before ``exp`` (exp of a number below about -708 underflows to a
+subnormal, which is several times slower; e^-700 ~ 1e-304 changes nothing in float64 sums).
+
+Numerical care
+--------------
+Expanding a quadratic loses digits when a component sits far (in its own standard deviations)
+from the centre of the data: the cancellation factor is about (mu_jk - c_k)^2 / sigma_jk^2.
+Where it exceeds ``CANCELLATION_LIMIT`` (1e4, i.e. at most ~12 of 16 digits kept), the component
+is computed with the plain centred formulas instead, so the fast path is never less accurate
+than about 1e-11 relative.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .mixture import LOG_2PI, Mixture
+
+CANCELLATION_LIMIT = 1e4
+CLIP = -700.0
+_EPS10 = 10 * np.finfo(np.float64).eps
+
+
+CHUNK = 4096  # samples per block: a (K, 4096) float64 block is 32 KiB per component, cache-resident
+
+
+class FeatureMap:
+    """Fixed features phi(X) of centred data for one covariance type.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float64, already validated
+    covariance_type : {"spherical", "diag", "full"}
+    """
+
+    def __init__(self, X: np.ndarray, covariance_type: str):
+        self.X = X
+        self.covariance_type = covariance_type
+        n, d = X.shape
+        self.n_samples, self.n_features = n, d
+        self.center = X.mean(axis=0)
+        Xc = X - self.center
+        self.Xc = Xc
+        if covariance_type == "spherical":
+            extra = np.einsum("nd,nd->n", Xc, Xc)[:, None]
+        elif covariance_type == "diag":
+            extra = Xc * Xc
+        else:
+            self.iu = np.triu_indices(d)
+            # x^T P x = sum_a P_aa x_a^2 + 2 sum_{a<b} P_ab x_a x_b, times -1/2
+            self.quad_sign = np.where(self.iu[0] == self.iu[1], -0.5, -1.0)
+            extra = Xc[:, self.iu[0]] * Xc[:, self.iu[1]]
+        # feature-major (n_phi, n_samples): see e_and_stats
+        self.PhiT = np.ascontiguousarray(np.hstack([np.ones((n, 1)), Xc, extra]).T)
+        self.n_phi = self.PhiT.shape[0]
+        self.chunk = CHUNK
+
+    # --- E step ------------------------------------------------------------
+    def weights_matrix(self, mix: Mixture) -> tuple[np.ndarray, np.ndarray]:
+        """The E-step weights and the components at risk of cancellation.
+
+        Returns
+        -------
+        WT : ndarray of shape (n_components, n_phi)
+            ``WT @ phi(x)`` is log P_j + log p(x | j) for every component j.
+        risky : ndarray of int
+            Components whose expanded quadratic would lose too many digits (see module notes);
+            their log-densities are computed with the plain formula instead.
+        """
+        d = self.n_features
+        mu = mix.means - self.center
+        w = mix.weights
+        logw = np.log(w) if w.min() > 0 else np.log(np.where(w > 0, w, 1.0)) - np.where(w > 0, 0.0, np.inf)
+        WT = np.empty((mix.n_components, self.n_phi))
+        mu2 = mu * mu
+        if self.covariance_type == "spherical":
+            v = mix.covariances
+            inv_v = (1.0 / v)[:, None]
+            WT[:, 0] = logw - 0.5 * d * (LOG_2PI + np.log(v)) - 0.5 * mu2.sum(1) * inv_v[:, 0]
+            WT[:, 1:1 + d] = mu * inv_v
+            WT[:, 1 + d] = -0.5 * inv_v[:, 0]
+            ratio = mu2.max(1) * inv_v[:, 0]
+        elif self.covariance_type == "diag":
+            inv_v = 1.0 / mix.covariances
+            WT[:, 0] = logw - 0.5 * d * LOG_2PI - mix._log_det_half - 0.5 * (mu2 * inv_v).sum(1)
+            WT[:, 1:1 + d] = mu * inv_v
+            WT[:, 1 + d:] = -0.5 * inv_v
+            ratio = (mu2 * inv_v).max(1)
+        else:
+            pc = mix._prec_chol
+            P = pc @ np.swapaxes(pc, 1, 2)                      # precision matrices
+            Pmu = (P @ mu[:, :, None])[:, :, 0]
+            WT[:, 0] = logw - 0.5 * d * LOG_2PI - mix._log_det_half - 0.5 * (mu * Pmu).sum(1)
+            WT[:, 1:1 + d] = Pmu
+            a, b = self.iu
+            WT[:, 1 + d:] = self.quad_sign * P[:, a, b]
+            ratio = (mu2 / np.diagonal(mix.covariances, axis1=1, axis2=2)).max(1)
+        return WT, np.flatnonzero(ratio > CANCELLATION_LIMIT)
+
+    def e_and_stats(self, mix: Mixture, resp_out: np.ndarray | None = None):
+        """One E step and the M-step statistics, in a single pass over the data.
+
+        The work is laid out component-major ((n_components, chunk) blocks), so the row-wise
+        max and sum of log-sum-exp become element-wise operations over a few contiguous rows.
+
+        Parameters
+        ----------
+        mix : Mixture
+        resp_out : ndarray of shape (n_components, n_samples), optional
+            Reused buffer for the transposed responsibilities.
+
+        Returns
+        -------
+        resp : ndarray of shape (n_samples, n_components)
+            A transposed view of the component-major buffer.
+        log_likelihood : float
+            Total log-likelihood of X under ``mix``.
+        stats : ndarray of shape (n_components, n_phi)
+            ``resp.T @ Phi``: counts, first moments, second moments (centred data).
+        """
+        n, K = self.n_samples, mix.n_components
+        WT, risky = self.weights_matrix(mix)
+        respT = np.empty((K, n)) if resp_out is None or resp_out.shape != (K, n) else resp_out
+        stats = np.zeros((K, self.n_phi))
+        total = 0.0
+        step = self.chunk
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            PhiT_c = self.PhiT[:, start:stop]
+            A = respT[:, start:stop]
+            np.matmul(WT, PhiT_c, out=A)
+            if risky.size:
+                A[risky] = mix.weighted_log_pdf(self.X[start:stop])[:, risky].T
+            m = A.max(axis=0)
+            A -= m
+            np.maximum(A, CLIP, out=A)
+            np.exp(A, out=A)
+            s = A.sum(axis=0)
+            A /= s
+            total += float(m.sum() + np.log(s).sum())
+            stats += A @ PhiT_c.T
+        return respT.T, total, stats
+
+    # --- M step ------------------------------------------------------------
+    def m_step_from_stats(self, stats: np.ndarray, resp: np.ndarray, reg_covar: float):
+        """Parameters from the statistics; returns (weights, means, covariances) or raises.
+
+        Covariances of components at risk of cancellation are recomputed from ``resp``
+        with the centred formula.
+        """
+        d = self.n_features
+        n_true = stats[:, 0]
+        nk = n_true + _EPS10
+        S1 = stats[:, 1:1 + d]
+        mu = S1 / nk[:, None]                          # centred coordinates
+        # sum_i r (x - mu)(x - mu)^T = S2 - (2 nk - n_true) mu mu^T
+        corr = (2 * nk - n_true)[:, None]
+        mu2 = mu * mu
+        if self.covariance_type == "spherical":
+            cov = (stats[:, 1 + d] - corr[:, 0] * mu2.sum(1)) / (nk * d)
+            var = cov[:, None]
+        elif self.covariance_type == "diag":
+            cov = (stats[:, 1 + d:] - corr * mu2) / nk[:, None]
+            var = cov
+        else:
+            a, b = self.iu
+            S2 = np.empty((stats.shape[0], d, d))
+            S2[:, a, b] = stats[:, 1 + d:]
+            S2[:, b, a] = stats[:, 1 + d:]
+            cov = (S2 - corr[:, :, None] * (mu[:, :, None] * mu[:, None, :])) / nk[:, None, None]
+            var = np.diagonal(cov, axis1=1, axis2=2)
+        # recompute centred where cancellation may have eaten the digits (or made a variance <= 0)
+        redo = np.flatnonzero(~(mu2 <= CANCELLATION_LIMIT * var).all(axis=1) | ~(var > 0).all(axis=1))
+        for j in redo:
+            diff = self.Xc - mu[j]
+            r = np.ascontiguousarray(resp[:, j])
+            if self.covariance_type == "spherical":
+                cov[j] = r @ np.einsum("nd,nd->n", diff, diff) / (nk[j] * d)
+            elif self.covariance_type == "diag":
+                cov[j] = r @ (diff * diff) / nk[j]
+            else:
+                c = (diff * r[:, None]).T @ diff / nk[j]
+                cov[j] = 0.5 * (c + c.T)
+        if self.covariance_type == "full":
+            cov[:, np.arange(d), np.arange(d)] += reg_covar
+        else:
+            cov += reg_covar
+        weights = nk / nk.sum()
+        return weights, mu + self.center, cov

@@ -1,0 +1,280 @@
+"""The Gaussian mixture as an immutable value (floor 1).
+
+Introduced in ``notebooks/01_mixture_densities.ipynb``. The densities are written with
+the plain formulas of science.md §3.1, in log space; :mod:`emcourse._fast` holds the
+fast path that ``run_em`` uses and is tested against these.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_covariance_type, check_rng, check_X
+
+LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+def _as_float_array(value, name: str) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=np.float64)  # a copy: the mixture owns its arrays
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numeric, got {value!r}.") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values: {arr!r}. All parameters must be finite.")
+    return arr
+
+
+def logsumexp_rows(a: np.ndarray) -> np.ndarray:
+    """Row-wise log(sum(exp(a))) computed stably.
+
+    Parameters
+    ----------
+    a : ndarray of shape (n_samples, n_components)
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    m = np.max(a, axis=1)
+    m_safe = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(under="ignore"):
+        s = np.sum(np.exp(a - m_safe[:, None]), axis=1)
+    with np.errstate(divide="ignore"):
+        return m_safe + np.log(s)
+
+
+class Mixture:
+    """A mixture of Gaussians: weights, means and covariances. Immutable.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_components,)
+        Mixing proportions P_j: non-negative, summing to 1.
+    means : array-like of shape (n_components, n_features)
+        Component means mu_j.
+    covariances : array-like
+        Shape ``(n_components,)`` variances sigma_j^2 for ``"spherical"`` (the lecture's
+        sigma_j^2 I model), ``(n_components, n_features)`` per-feature variances for ``"diag"``,
+        ``(n_components, n_features, n_features)`` symmetric positive-definite matrices for ``"full"``.
+    covariance_type : {"spherical", "diag", "full"}
+
+    Notes
+    -----
+    The arrays are read-only; make a new ``Mixture`` to change anything (see :meth:`replace`).
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+
+    __slots__ = ("_weights", "_means", "_covariances", "_covariance_type", "_prec_chol", "_log_det_half")
+
+    def __init__(self, weights, means, covariances, covariance_type: str = "spherical"):
+        covariance_type = check_covariance_type(covariance_type)
+        w = _as_float_array(weights, "weights")
+        mu = _as_float_array(means, "means")
+        cov = _as_float_array(covariances, "covariances")
+        if w.ndim != 1 or w.size < 1:
+            raise ValueError(f"weights must be a 1-D array of shape (n_components,), got shape {w.shape}.")
+        K = w.size
+        if mu.ndim == 1 and K == 1:
+            mu = mu.reshape(1, -1)
+        if mu.ndim != 2 or mu.shape[0] != K:
+            raise ValueError(
+                f"means must have shape (n_components, n_features) = ({K}, d) to match the {K} weights, "
+                f"got shape {mu.shape}. Stack one row per component."
+            )
+        d = mu.shape[1]
+        if np.any(w < 0):
+            raise ValueError(f"weights must be non-negative, got {w}. They are probabilities P_j.")
+        total = float(w.sum())
+        if abs(total - 1.0) > 1e-8:
+            raise ValueError(
+                f"weights must sum to 1, they sum to {total:.10g}. Divide them by their sum: weights / weights.sum()."
+            )
+        expected = {"spherical": (K,), "diag": (K, d), "full": (K, d, d)}[covariance_type]
+        if cov.shape != expected:
+            raise ValueError(
+                f"covariances for covariance_type={covariance_type!r} with {K} components in {d} dimensions "
+                f"must have shape {expected}, got {cov.shape}."
+            )
+        if covariance_type in ("spherical", "diag"):
+            if np.any(cov <= 0):
+                j = int(np.argwhere(cov <= 0)[0][0])
+                raise ValueError(
+                    f"variances must be positive; component {j} has {cov[j]}. A variance of 0 is a component "
+                    "collapsed onto a point: use a positive value or a variance floor (reg_covar > 0)."
+                )
+            prec_chol = 1.0 / np.sqrt(cov)
+            if not np.all(np.isfinite(prec_chol)):
+                raise ValueError("variances must be positive; some are so small that 1/variance overflows. "
+                                 "Use a variance floor (reg_covar > 0).")
+            log_det_half = 0.5 * (d * np.log(cov) if covariance_type == "spherical" else np.log(cov).sum(axis=1))
+        else:
+            scale = max(1.0, float(np.abs(cov).max()))
+            if np.abs(cov - np.swapaxes(cov, 1, 2)).max() > 1e-10 * scale:
+                raise ValueError("full covariances must be symmetric matrices; got a non-symmetric one. Use (S + S.T) / 2.")
+            try:
+                L = np.linalg.cholesky(cov)                      # all components at once
+            except np.linalg.LinAlgError:
+                L = None
+            if L is None or not np.all(np.isfinite(L)):
+                eigs = np.linalg.eigvalsh(cov).min(axis=1)
+                j = int(np.argmin(eigs))
+                raise ValueError(
+                    f"covariance of component {j} is not positive definite (smallest eigenvalue {eigs[j]:.3g}). "
+                    "A covariance must be symmetric with positive eigenvalues: add a small ridge "
+                    "(reg_covar * identity) or use covariance_type='diag'."
+                )
+            # prec_chol[j] = inv(L_j).T, so that z = (x - mu) @ prec_chol[j] has identity covariance
+            prec_chol = np.swapaxes(np.linalg.solve(L, np.broadcast_to(np.eye(d), cov.shape)), 1, 2).copy()
+            log_det_half = np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+        for arr in (w, mu, cov, prec_chol, log_det_half):
+            arr.setflags(write=False)
+        self._weights, self._means, self._covariances = w, mu, cov
+        self._covariance_type = covariance_type
+        self._prec_chol, self._log_det_half = prec_chol, log_det_half
+
+    # --- read-only views -------------------------------------------------
+    @property
+    def weights(self) -> np.ndarray:
+        """Mixing proportions P_j, shape (n_components,)."""
+        return self._weights
+
+    @property
+    def means(self) -> np.ndarray:
+        """Component means, shape (n_components, n_features)."""
+        return self._means
+
+    @property
+    def covariances(self) -> np.ndarray:
+        """Variances or covariance matrices; shape depends on ``covariance_type``."""
+        return self._covariances
+
+    @property
+    def covariance_type(self) -> str:
+        return self._covariance_type
+
+    @property
+    def n_components(self) -> int:
+        return self._weights.size
+
+    @property
+    def n_features(self) -> int:
+        return self._means.shape[1]
+
+    @property
+    def variances(self) -> np.ndarray:
+        """Per-feature variances, shape (n_components, n_features), whatever the covariance type."""
+        c = self._covariances
+        if self._covariance_type == "spherical":
+            return np.repeat(c[:, None], self.n_features, axis=1)
+        if self._covariance_type == "diag":
+            return c
+        return np.diagonal(c, axis1=1, axis2=2).copy()
+
+    def full_covariances(self) -> np.ndarray:
+        """Covariance matrices, shape (n_components, n_features, n_features), whatever the type."""
+        if self._covariance_type == "full":
+            return self._covariances
+        return np.einsum("kd,de->kde", self.variances, np.eye(self.n_features))
+
+    @property
+    def n_parameters(self) -> int:
+        """Number of free parameters (for BIC/AIC; science.md §3.2)."""
+        K, d = self.n_components, self.n_features
+        cov = {"spherical": K, "diag": K * d, "full": K * d * (d + 1) // 2}[self._covariance_type]
+        return K * d + cov + K - 1
+
+    def replace(self, **changes) -> "Mixture":
+        """A new mixture with some of ``weights``, ``means``, ``covariances`` changed."""
+        args = dict(weights=self._weights, means=self._means, covariances=self._covariances,
+                    covariance_type=self._covariance_type)
+        unknown = set(changes) - set(args)
+        if unknown:
+            raise ValueError(f"replace() takes weights, means, covariances, covariance_type; got {sorted(unknown)}.")
+        args.update(changes)
+        return Mixture(**args)
+
+    def __repr__(self) -> str:
+        return (f"Mixture(n_components={self.n_components}, n_features={self.n_features}, "
+                f"covariance_type={self._covariance_type!r})")
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, Mixture) and self._covariance_type == other._covariance_type
+                and np.array_equal(self._weights, other._weights) and np.array_equal(self._means, other._means)
+                and np.array_equal(self._covariances, other._covariances))
+
+    __hash__ = None
+
+    # --- densities -------------------------------------------------------
+    def component_log_pdf(self, X) -> np.ndarray:
+        """log p(x_i | j) for every point and component (plain formulas, science.md §3.1).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components)
+        """
+        X = check_X(X, n_features=self.n_features)
+        d = self.n_features
+        if self._covariance_type == "spherical":
+            diff = X[:, None, :] - self._means[None, :, :]
+            maha = np.einsum("nkd,nkd->nk", diff, diff) / self._covariances
+        elif self._covariance_type == "diag":
+            diff = (X[:, None, :] - self._means[None, :, :]) * self._prec_chol
+            maha = np.einsum("nkd,nkd->nk", diff, diff)
+        else:
+            maha = np.empty((X.shape[0], self.n_components))
+            for j in range(self.n_components):
+                z = (X - self._means[j]) @ self._prec_chol[j]
+                maha[:, j] = np.einsum("nd,nd->n", z, z)
+        return -0.5 * (d * LOG_2PI + maha) - self._log_det_half
+
+    def weighted_log_pdf(self, X) -> np.ndarray:
+        """log P_j + log p(x_i | j), shape (n_samples, n_components). A zero weight gives -inf."""
+        with np.errstate(divide="ignore"):
+            return self.component_log_pdf(X) + np.log(self._weights)
+
+    def log_pdf(self, X) -> np.ndarray:
+        """log p(x_i) of the mixture at each point, shape (n_samples,)."""
+        return logsumexp_rows(self.weighted_log_pdf(X))
+
+    def pdf(self, X) -> np.ndarray:
+        """p(x_i), shape (n_samples,). Prefer :meth:`log_pdf` for many points (underflow)."""
+        return np.exp(self.log_pdf(X))
+
+    def log_likelihood(self, X) -> float:
+        """Total log-likelihood sum_i log p(x_i) (natural log) of the data X, a float."""
+        return float(np.sum(self.log_pdf(X)))
+
+    def responsibilities(self, X) -> np.ndarray:
+        """Posteriors P(j | x_i), shape (n_samples, n_components); each row sums to 1."""
+        a = self.weighted_log_pdf(X)
+        return np.exp(a - logsumexp_rows(a)[:, None])
+
+    def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
+        """Draw points from the mixture.
+
+        Parameters
+        ----------
+        n_samples : int
+        rng : int or numpy.random.Generator
+            Seed or generator (explicit: the course never uses global random state).
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+        labels : ndarray of shape (n_samples,)
+            The component that generated each point.
+        """
+        if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 0:
+            raise ValueError(f"n_samples must be a whole number >= 0, got {n_samples!r}.")
+        rng = check_rng(rng)
+        labels = rng.choice(self.n_components, size=int(n_samples), p=self._weights / self._weights.sum())
+        z = rng.standard_normal((int(n_samples), self.n_features))
+        if self._covariance_type == "full":
+            chol = np.linalg.cholesky(self._covariances)
+            X = self._means[labels] + np.einsum("nde,ne->nd", chol[labels], z)
+        else:
+            X = self._means[labels] + z * np.sqrt(self.variances[labels])
+        return X, labels

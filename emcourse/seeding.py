@@ -1,0 +1,95 @@
+"""Starting points for EM (floor 1). Introduced in ``notebooks/05_em_in_action.ipynb``."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_covariance_type, check_n_components, check_rng, check_X
+from .mixture import Mixture
+
+INIT_METHODS = ("random_points", "kmeans++")
+
+
+def kmeans_plusplus(X: np.ndarray, n_components: int, rng: np.random.Generator) -> np.ndarray:
+    """k-means++ (D^2) seeding, greedy as in scikit-learn (2 + ln K trials per centre).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    n_components : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of shape (n_components, n_features)
+        Rows of X chosen as centres.
+    """
+    n = X.shape[0]
+    n_trials = 2 + int(np.log(n_components))
+    centers = [X[rng.integers(n)]]
+    d2 = np.sum((X - centers[0]) ** 2, axis=1)
+    for _ in range(1, n_components):
+        total = d2.sum()
+        if total <= 0:  # every point already coincides with a centre
+            centers.append(X[rng.integers(n)])
+            continue
+        cand = np.searchsorted(np.cumsum(d2), rng.random(n_trials) * total)
+        cand = np.minimum(cand, n - 1)
+        cand_d2 = np.minimum(d2[None, :], np.sum((X[None, :, :] - X[cand][:, None, :]) ** 2, axis=2))
+        best = int(np.argmin(cand_d2.sum(axis=1)))
+        centers.append(X[cand[best]])
+        d2 = cand_d2[best]
+    return np.array(centers)
+
+
+def initialize(X, n_components: int, covariance_type: str = "spherical", method: str = "random_points", *,
+               rng) -> Mixture:
+    """An initial mixture: chosen means, equal weights, variances from the whole data set.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_components : int
+        Between 1 and n_samples.
+    covariance_type : {"spherical", "diag", "full"}
+    method : {"random_points", "kmeans++"}
+        ``"random_points"`` takes distinct random rows of X as means (the lecture's emdemo);
+        ``"kmeans++"`` uses D^2 seeding (science.md §8).
+    rng : int or numpy.random.Generator
+        Explicit seed.
+
+    Returns
+    -------
+    Mixture
+        Weights 1/K; every component gets the global variance (spherical: trace(S)/d,
+        diag: the per-feature variances, full: the sample covariance S).
+    """
+    covariance_type = check_covariance_type(covariance_type)
+    X = check_X(X)
+    K = check_n_components(n_components, X.shape[0])
+    rng = check_rng(rng)
+    if method not in INIT_METHODS:
+        raise ValueError(f"method must be one of {INIT_METHODS}, got {method!r}.")
+    n, d = X.shape
+    S = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+    var = np.diag(S).copy()
+    if not np.any(var > 0):
+        raise ValueError("all points of X are identical (zero variance in every feature): a mixture cannot be "
+                         "fitted. Check the data: it is a single repeated point.")
+    if covariance_type != "spherical" and np.any(var <= 0):
+        k = int(np.flatnonzero(var <= 0)[0])
+        raise ValueError(f"feature {k} of X is constant (zero variance), so a '{covariance_type}' covariance would "
+                         "be singular. Drop that feature or use covariance_type='spherical'.")
+    if method == "random_points":
+        means = X[rng.choice(n, size=K, replace=False)]
+    else:
+        means = kmeans_plusplus(X, K, rng)
+    if covariance_type == "spherical":
+        covs = np.full(K, var.mean())
+    elif covariance_type == "diag":
+        covs = np.tile(var, (K, 1))
+    else:
+        if np.linalg.eigvalsh(S).min() <= 1e-12 * var.max():
+            raise ValueError("the features of X are linearly dependent (singular sample covariance), so a 'full' "
+                             "covariance cannot start from it. Remove redundant features or use 'diag'.")
+        covs = np.tile(S, (K, 1, 1))
+    return Mixture(np.full(K, 1.0 / K), means, covs, covariance_type)
