@@ -2,7 +2,7 @@
 
 Floor 1 (the engine) is importable from here; see ``notebooks/00_start_here.ipynb``.
 """
-from .doctor import doctor
+from .checkup import doctor
 from .em import DegeneracyWarning, DegenerateMixtureError, EMResult, e_step, m_step, run_em
 from .mixture import Mixture
 from .seeding import initialize

@@ -11,7 +11,7 @@ def test_doctor_reports_versions_and_no_problems_here(capsys):
 
 
 def test_doctor_says_how_to_fix_a_missing_package(monkeypatch):
-    from emcourse import doctor as mod
+    from emcourse import checkup as mod
 
     monkeypatch.setattr(mod, "REQUIREMENTS", mod.REQUIREMENTS + (("no-such-package-xyz", "1.0", "testing"),))
     rep = mod.doctor(verbose=False)
@@ -20,7 +20,7 @@ def test_doctor_says_how_to_fix_a_missing_package(monkeypatch):
 
 
 def test_doctor_flags_old_versions(monkeypatch):
-    from emcourse import doctor as mod
+    from emcourse import checkup as mod
 
     monkeypatch.setattr(mod, "REQUIREMENTS", (("numpy", "999.0", "arrays"),))
     rep = mod.doctor(verbose=False)

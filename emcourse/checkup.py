@@ -29,6 +29,16 @@ def _version_tuple(text: str) -> tuple:
     return tuple(out)
 
 
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where a non-interactive backend means invisible figures)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
 @dataclass
 class DoctorReport:
     """What :func:`doctor` found: ``lines`` to show, ``problems`` with their fixes."""
@@ -90,7 +100,7 @@ def doctor(verbose: bool = True) -> DoctorReport:
 
         backend = matplotlib.get_backend()
         rep.lines.append(f"backend      {backend}")
-        if backend.lower() in ("agg", "pdf", "svg", "ps", "cairo", "template") and "ipykernel" in sys.modules:
+        if backend.lower() in ("agg", "pdf", "svg", "ps", "cairo", "template") and _in_notebook():
             rep.problems.append(f"matplotlib's backend is {backend!r}, so figures will not show in the notebook. "
                                 "Run `%matplotlib inline` in a cell, or remove MPLBACKEND from your environment.")
     except ImportError:
