@@ -44,7 +44,7 @@ CLIP = -700.0
 _EPS10 = 10 * np.finfo(np.float64).eps
 
 
-CHUNK = 4096  # samples per block: a (K, 4096) float64 block is 32 KiB per component, cache-resident
+CHUNK_FLOATS = 32768  # a block of Phi holds about this many float64 (256 KiB): it stays in cache
 
 
 class FeatureMap:
@@ -64,19 +64,25 @@ class FeatureMap:
         self.center = X.mean(axis=0)
         Xc = X - self.center
         self.Xc = Xc
-        if covariance_type == "spherical":
-            extra = np.einsum("nd,nd->n", Xc, Xc)[:, None]
-        elif covariance_type == "diag":
-            extra = Xc * Xc
-        else:
+        # feature-major layout (n_phi, n_samples), built row by row: see e_and_stats
+        XcT = np.ascontiguousarray(Xc.T)
+        if covariance_type == "full":
             self.iu = np.triu_indices(d)
             # x^T P x = sum_a P_aa x_a^2 + 2 sum_{a<b} P_ab x_a x_b, times -1/2
             self.quad_sign = np.where(self.iu[0] == self.iu[1], -0.5, -1.0)
-            extra = Xc[:, self.iu[0]] * Xc[:, self.iu[1]]
-        # feature-major (n_phi, n_samples): see e_and_stats
-        self.PhiT = np.ascontiguousarray(np.hstack([np.ones((n, 1)), Xc, extra]).T)
-        self.n_phi = self.PhiT.shape[0]
-        self.chunk = CHUNK
+        n_extra = {"spherical": 1, "diag": d, "full": d * (d + 1) // 2}[covariance_type]
+        self.n_phi = 1 + d + n_extra
+        self.PhiT = PhiT = np.empty((self.n_phi, n))
+        PhiT[0] = 1.0
+        PhiT[1:1 + d] = XcT
+        if covariance_type == "spherical":
+            np.einsum("dn,dn->n", XcT, XcT, out=PhiT[1 + d])
+        elif covariance_type == "diag":
+            np.multiply(XcT, XcT, out=PhiT[1 + d:])
+        else:
+            for row, (a, b) in enumerate(zip(*self.iu), start=1 + d):
+                np.multiply(XcT[a], XcT[b], out=PhiT[row])
+        self.chunk = int(min(16384, max(256, CHUNK_FLOATS // self.n_phi)))
 
     # --- E step ------------------------------------------------------------
     def weights_matrix(self, mix: Mixture) -> tuple[np.ndarray, np.ndarray]:

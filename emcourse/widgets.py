@@ -1,0 +1,365 @@
+"""Explorers (floor 3): ipywidgets controls around the drawings of :mod:`emcourse.plotting`.
+
+One recipe, used by every explorer:
+
+* ``controls`` — a dict of labelled widgets (name -> widget); ``state`` — a dict of their values.
+* The figure is a plain :class:`matplotlib.figure.Figure` (no pyplot, so nothing is displayed twice),
+  laid out once, then frozen: on a tick only the artists' data change. The static part (axes, ticks,
+  labels, legends) is rendered once and cached; a tick restores that background and draws only the
+  artists listed in ``dynamic`` (blitting), which is most of the speed.
+* The figure is shown as a PNG in an :class:`ipywidgets.Image` (rendered by Agg at dpi 100, as the
+  inline backend does) in a fixed-height box, with a text readout (:meth:`Explorer.summary`) under it:
+  the numbers shown, for tests, screen readers and anyone who prefers numbers.
+* Explorers render once when built. Every callback is a hot path: no re-layout, no re-running of
+  algorithms that a stored history can answer.
+
+Introduced in ``notebooks/01_mixture_densities.ipynb``.
+"""
+from __future__ import annotations
+
+import html
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from . import plotting
+from .mixture import Mixture
+
+SLIDER_STYLE = {"description_width": "110px"}
+SLIDER_LAYOUT = widgets.Layout(width="340px")
+
+
+def slider(description, value, vmin, vmax, step, *, continuous_update=True, readout_format=".2f", log=False):
+    """A labelled float slider in the course's style (``log=True`` gives a log-scale slider)."""
+    if log:
+        return widgets.FloatLogSlider(value=value, min=vmin, max=vmax, step=step, base=10,
+                                      description=description, continuous_update=continuous_update,
+                                      readout_format=".1e", style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+    return widgets.FloatSlider(value=value, min=vmin, max=vmax, step=step, description=description,
+                               continuous_update=continuous_update, readout_format=readout_format,
+                               style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+
+
+def int_slider(description, value, vmin, vmax, *, continuous_update=True):
+    """A labelled integer slider in the course's style."""
+    return widgets.IntSlider(value=value, min=vmin, max=vmax, description=description,
+                             continuous_update=continuous_update, style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+
+
+def _encode_png(canvas) -> bytes:
+    w, h = canvas.get_width_height(physical=True)
+    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    img.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Render ``fig`` with Agg and encode it as PNG (fast zlib level; the pixels are what the inline backend draws)."""
+    fig.canvas.draw()
+    return _encode_png(fig.canvas)
+
+
+def flatten_artists(*groups) -> list:
+    """All matplotlib artists inside (nested) dicts, lists and tuples of the ``draw_*`` functions."""
+    out = []
+    for g in groups:
+        if isinstance(g, dict):
+            out += flatten_artists(*g.values())
+        elif isinstance(g, (list, tuple)):
+            out += flatten_artists(*g)
+        elif hasattr(g, "draw") and hasattr(g, "set_animated"):
+            out.append(g)
+    return out
+
+
+class Explorer:
+    """Base class of every explorer. Subclasses implement ``_build`` (axes and artists, once),
+    ``_update`` (move the artists to match ``state``) and ``summary``.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+    state : dict of str to value
+        The current value of every control (kept in sync by observers).
+    figure : matplotlib.figure.Figure
+    image : ipywidgets.Image
+        The rendered figure.
+    readout : ipywidgets.HTML
+        :meth:`summary` as preformatted text.
+    widget : ipywidgets.VBox
+        Everything, as displayed.
+    """
+
+    figsize = (9.0, 4.0)
+    dpi = 100
+    #: artists redrawn on every tick (set by ``_build``); everything else is the cached background
+    dynamic: list = ()
+
+    def __init__(self, controls: dict, layout=None):
+        self.controls = dict(controls)
+        self.state = {name: w.value for name, w in self.controls.items()}
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self._build()
+        self._update()
+        self.figure.canvas.draw()                     # lay out once ...
+        self.figure.set_layout_engine("none")         # ... then freeze the layout
+        self.dynamic = list(self.dynamic)
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self.figure.canvas.draw()                     # the static background, without the dynamic artists
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        height = int(self.figsize[1] * self.dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(height=f"{height}px", width="auto",
+                                                                        object_fit="contain"))
+        self.readout = widgets.HTML(layout=widgets.Layout(min_height="3em"))
+        self._show()
+        for name, w in self.controls.items():
+            w.observe(self._on_change, names="value")
+        box = layout if layout is not None else widgets.HBox(
+            [widgets.VBox(list(self.controls.values())[i::2]) for i in range(2)])
+        self.widget = widgets.VBox([box, self.image, self.readout])
+        self.widget.add_class("emcourse-explorer")
+
+    # --- the hot path --------------------------------------------------------------------------
+    def _on_change(self, change) -> None:
+        for name, w in self.controls.items():
+            if w is change["owner"]:
+                self.state[name] = change["new"]
+        self._update()
+        self._show()
+
+    def render_png(self) -> bytes:
+        """Draw the dynamic artists over the cached background and encode the PNG."""
+        canvas = self.figure.canvas
+        canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            (artist.axes or self.figure).draw_artist(artist)
+        return _encode_png(canvas)
+
+    def _show(self) -> None:
+        self.image.value = self.render_png()
+        self.readout.value = f"<pre style='margin:0'>{html.escape(self.summary())}</pre>"
+
+    # --- for subclasses -----------------------------------------------------------------------
+    def _build(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _update(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def summary(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # --- conveniences --------------------------------------------------------------------------
+    def set(self, **values) -> "Explorer":
+        """Set controls by name (as a student would move them); the explorer redraws."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise ValueError(f"no control named {name!r}; this explorer has {sorted(self.controls)}.")
+            self.controls[name].value = value
+        return self
+
+    def png(self) -> bytes:
+        """The PNG currently shown."""
+        return self.image.value
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def display(self):
+        """Display the explorer (same as leaving it as the last expression of a cell)."""
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _weights_from_raw(raw) -> tuple[np.ndarray, bool]:
+    """Renormalise raw weight slider values to sum to 1; equal weights if all are 0."""
+    raw = np.asarray(raw, dtype=float)
+    total = raw.sum()
+    if total <= 0:
+        return np.full(raw.size, 1.0 / raw.size), True
+    return raw / total, False
+
+
+def _fmt(values, fmt="{:.2f}") -> str:
+    return "[" + ", ".join(fmt.format(v) for v in values) + "]"
+
+
+# --- lesson 1 -------------------------------------------------------------------------------------
+
+class MixtureDensity1D(Explorer):
+    """A 1-D mixture of Gaussians with a slider for every P_j, mu_j and sigma_j.
+
+    Top: the density p(x) and the weighted components P_j p(x|j). Bottom: the posteriors P(j|x).
+    The weight sliders are raw values, renormalised to sum to 1 (the readout shows the P_j used).
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
+    Parameters
+    ----------
+    weights, means, sigmas : sequences of length n_components
+        Starting values (2 or 3 components is a good size).
+    x_range : (float, float)
+        The x axis (fixed, so the picture does not jump).
+    """
+
+    figsize = (9.0, 4.6)
+
+    def __init__(self, weights=(0.6, 0.4), means=(-1.5, 2.0), sigmas=(1.0, 0.7), *, x_range=(-6.0, 6.0)):
+        K = len(weights)
+        if not (len(means) == len(sigmas) == K) or K < 1:
+            raise ValueError("weights, means and sigmas must have the same length (one entry per component).")
+        self.x = np.linspace(x_range[0], x_range[1], 600)
+        controls = {}
+        for j in range(K):
+            controls[f"P{j + 1}"] = slider(f"P{j + 1} (raw weight)", weights[j], 0.0, 1.0, 0.01)
+            controls[f"mu{j + 1}"] = slider(f"μ{j + 1} (mean)", means[j], x_range[0], x_range[1], 0.05)
+            controls[f"sigma{j + 1}"] = slider(f"σ{j + 1} (std. dev.)", sigmas[j], 0.1, 3.0, 0.05)
+        self.n_components = K
+        rows = [widgets.HBox([controls[f"{p}{j + 1}"] for p in ("P", "mu", "sigma")]) for j in range(K)]
+        super().__init__(controls, layout=widgets.VBox(rows))
+
+    @property
+    def mixture(self) -> Mixture:
+        """The mixture the sliders describe."""
+        K = self.n_components
+        w, _ = _weights_from_raw([self.state[f"P{j + 1}"] for j in range(K)])
+        mu = [[self.state[f"mu{j + 1}"]] for j in range(K)]
+        var = [self.state[f"sigma{j + 1}"] ** 2 for j in range(K)]
+        return Mixture(w, mu, var, "spherical")
+
+    def _build(self):
+        self.ax, self.ax_post = self.figure.subplots(2, 1, sharex=True, height_ratios=[2.2, 1])
+        mix = self.mixture
+        self.density = plotting.draw_density_1d(self.ax, mix, self.x)
+        self.post = plotting.draw_posteriors_1d(self.ax_post, mix, self.x)
+        self.ax.set_xlim(self.x[0], self.x[-1])
+        self.ax.set_ylim(0, 1.0)
+        self.ax.set_xlabel("")
+        self.ax.legend(loc="upper left", fontsize=8, ncols=2)
+        self.ax_post.legend(loc="center left", fontsize=8)
+        self.ax.set_title("mixture density $p(x)=\\sum_j P_j\\,p(x\\mid j)$", fontsize=10)
+        self.dynamic = flatten_artists(self.density, self.post)
+
+    def _update(self):
+        mix = self.mixture
+        plotting.draw_density_1d(self.ax, mix, self.x, artists=self.density)
+        plotting.draw_posteriors_1d(self.ax_post, mix, self.x, artists=self.post)
+
+    def summary(self) -> str:
+        K = self.n_components
+        w, all_zero = _weights_from_raw([self.state[f"P{j + 1}"] for j in range(K)])
+        mix = self.mixture
+        p = mix.pdf(self.x[:, None])
+        mass = float(np.trapezoid(p, self.x))
+        lines = [f"weights used P_j = {_fmt(w)} (raw sliders renormalised to sum to 1)"
+                 + ("; all raw weights are 0, so equal weights are used" if all_zero else "")]
+        for j in range(K):
+            lines.append(f"component {j + 1}: P = {w[j]:.2f}, mu = {mix.means[j, 0]:+.2f}, "
+                         f"sigma = {np.sqrt(mix.covariances[j]):.2f}")
+        lines.append(f"area under p(x) on the plotted range = {mass:.3f}; highest density {p.max():.3f} "
+                     f"at x = {self.x[int(np.argmax(p))]:+.2f}")
+        return "\n".join(lines)
+
+
+class MixtureDensity2D(Explorer):
+    """A 2-D spherical mixture: samples coloured by their generator, 1- and 2-sigma circles, and the
+    posterior P(j | x) as background shading, with a probe point you can move.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
+    Parameters
+    ----------
+    mixture : Mixture, optional
+        A spherical 2-D mixture to start from (default: three components).
+    n_samples : int
+        Points drawn from the mixture (redrawn with the same seed when parameters change).
+    seed : int
+        Seed of the sample.
+    """
+
+    figsize = (9.0, 4.4)
+    extent = (-6.0, 6.0, -6.0, 6.0)
+
+    def __init__(self, mixture: Mixture | None = None, *, n_samples: int = 300, seed: int = 0):
+        if mixture is None:
+            mixture = Mixture([0.45, 0.35, 0.2], [[-2.0, -1.0], [2.0, -1.5], [0.0, 2.5]], [1.0, 0.6, 0.8])
+        if mixture.covariance_type != "spherical" or mixture.n_features != 2:
+            raise ValueError("MixtureDensity2D needs a spherical mixture in 2-D (the lecture's sigma_j^2 I model).")
+        self.n_components = K = mixture.n_components
+        self.n_samples, self.seed = int(n_samples), int(seed)
+        lo, hi = self.extent[0], self.extent[1]
+        controls, tabs = {}, []
+        for j in range(K):
+            names = [f"P{j + 1}", f"mu{j + 1}_x", f"mu{j + 1}_y", f"sigma{j + 1}"]
+            controls[names[0]] = slider(f"P{j + 1} (raw weight)", float(mixture.weights[j]), 0.0, 1.0, 0.01)
+            controls[names[1]] = slider(f"μ{j + 1} x", float(mixture.means[j, 0]), lo, hi, 0.1)
+            controls[names[2]] = slider(f"μ{j + 1} y", float(mixture.means[j, 1]), lo, hi, 0.1)
+            controls[names[3]] = slider(f"σ{j + 1} (std. dev.)", float(np.sqrt(mixture.covariances[j])), 0.2, 3.0, 0.05)
+            tabs.append(widgets.VBox([controls[n] for n in names]))
+        controls["probe_x"] = slider("probe x₁", 0.0, lo, hi, 0.1)
+        controls["probe_y"] = slider("probe x₂", 0.0, lo, hi, 0.1)
+        tabs.append(widgets.VBox([controls["probe_x"], controls["probe_y"]]))
+        tab = widgets.Tab(children=tabs, titles=[f"component {j + 1}" for j in range(K)] + ["probe point"])
+        super().__init__(controls, layout=tab)
+
+    @property
+    def mixture(self) -> Mixture:
+        K = self.n_components
+        w, _ = _weights_from_raw([self.state[f"P{j + 1}"] for j in range(K)])
+        mu = [[self.state[f"mu{j + 1}_x"], self.state[f"mu{j + 1}_y"]] for j in range(K)]
+        var = [self.state[f"sigma{j + 1}"] ** 2 for j in range(K)]
+        return Mixture(w, mu, var, "spherical")
+
+    @property
+    def probe(self) -> np.ndarray:
+        return np.array([[self.state["probe_x"], self.state["probe_y"]]])
+
+    def _build(self):
+        self.ax, self.ax_bar = self.figure.subplots(1, 2, width_ratios=[1.6, 1])
+        mix = self.mixture
+        X, labels = mix.sample(self.n_samples, self.seed)
+        self.map = plotting.draw_posterior_map(self.ax, mix, self.extent, resolution=90)
+        self.points = plotting.draw_samples_2d(self.ax, X, labels=labels, n_components=self.n_components, size=10)
+        self.ell = plotting.draw_ellipses(self.ax, mix)
+        (self.probe_marker,) = self.ax.plot(*self.probe[0], marker="*", ms=18, color="white", mec="black", ls="none")
+        self.ax.set_xlim(*self.extent[:2])
+        self.ax.set_ylim(*self.extent[2:])
+        self.ax.set_aspect("equal")
+        self.ax.set_title("samples, 1σ/2σ circles, posterior shading", fontsize=10)
+        resp = mix.responsibilities(self.probe)[0]
+        self.bars = self.ax_bar.bar([f"{j + 1}" for j in range(self.n_components)], resp,
+                                    color=[plotting.component_color(j) for j in range(self.n_components)],
+                                    edgecolor="black")
+        for j, b in enumerate(self.bars):
+            b.set_hatch(["", "//", "..", "xx", "\\\\", "oo", "++", "--"][j % 8])
+        self.ax_bar.set_ylim(0, 1)
+        self.ax_bar.set_xlabel("component $j$")
+        self.ax_bar.set_ylabel("posterior $P(j\\mid \\mathbf{x})$ at the ★")
+        self.dynamic = flatten_artists(self.map, self.points, self.ell, self.probe_marker, list(self.bars))
+
+    def _update(self):
+        mix = self.mixture
+        X, labels = mix.sample(self.n_samples, self.seed)
+        plotting.draw_posterior_map(self.ax, mix, self.extent, resolution=90, artists=self.map)
+        plotting.draw_samples_2d(self.ax, X, labels=labels, artists=self.points)
+        plotting.draw_ellipses(self.ax, mix, artists=self.ell)
+        self.probe_marker.set_data([self.state["probe_x"]], [self.state["probe_y"]])
+        for b, r in zip(self.bars, mix.responsibilities(self.probe)[0]):
+            b.set_height(r)
+
+    def summary(self) -> str:
+        mix = self.mixture
+        resp = mix.responsibilities(self.probe)[0]
+        lines = [f"component {j + 1}: P = {mix.weights[j]:.2f}, mu = ({mix.means[j, 0]:+.1f}, {mix.means[j, 1]:+.1f}), "
+                 f"sigma = {np.sqrt(mix.covariances[j]):.2f}" for j in range(self.n_components)]
+        px, py = self.probe[0]
+        lines.append(f"probe x = ({px:+.1f}, {py:+.1f}): P(j|x) = {_fmt(resp, '{:.3f}')}, "
+                     f"p(x) = {float(mix.pdf(self.probe)[0]):.4f}")
+        return "\n".join(lines)
