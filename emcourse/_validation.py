@@ -67,6 +67,13 @@ def check_X(X, *, name: str = "X", n_features: int | None = None, min_samples: i
     return np.ascontiguousarray(arr)
 
 
+def check_whole_number(value, name: str, minimum: int = 0) -> int:
+    """Return ``value`` as an int if it is a whole number >= ``minimum`` (bools are refused), else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
+    return int(value)
+
+
 def check_n_components(n_components, n_samples: int) -> int:
     """Check 1 <= n_components <= n_samples and return it as an int."""
     if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)):
@@ -91,6 +98,14 @@ def check_rng(rng) -> np.random.Generator:
         f"rng must be an int seed or numpy.random.Generator, got {rng!r}. "
         "Seeds are explicit in this course: pass rng=0 or rng=np.random.default_rng(0)."
     )
+
+
+def check_positive_float(value, name: str) -> float:
+    """Return ``value`` as a float if it is finite and > 0, else raise."""
+    v = check_nonnegative_float(value, name)
+    if v == 0:
+        raise ValueError(f"{name} must be > 0, got 0.")
+    return v
 
 
 def check_nonnegative_float(value, name: str) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._fast import FeatureMap
-from ._validation import check_covariance_type, check_nonnegative_float, check_X
+from ._validation import check_covariance_type, check_nonnegative_float, check_whole_number, check_X
 from .mixture import Mixture, logsumexp_rows
 
 _EPS10 = 10 * np.finfo(np.float64).eps
@@ -57,6 +57,12 @@ def e_step(X, mixture: Mixture) -> tuple[np.ndarray, float]:
     X = check_X(X, n_features=mixture.n_features)
     a = mixture.weighted_log_pdf(X)
     log_p = logsumexp_rows(a)
+    if not np.all(np.isfinite(log_p)):
+        i = int(np.flatnonzero(~np.isfinite(log_p))[0])
+        raise ValueError(
+            f"point {i} has zero density under every component (log p(x_i) = {log_p[i]}): it is so many standard "
+            "deviations from every mean that the density underflows even in log space. Start from means nearer "
+            "the data or from larger variances.")
     resp = np.exp(a - log_p[:, None])
     return resp, float(np.sum(log_p))
 
@@ -238,8 +244,7 @@ def run_em(X, init: Mixture, *, max_iter: int = 100, tol: float = 1e-6, reg_cova
     if not isinstance(init, Mixture):
         raise ValueError(f"init must be an emcourse.Mixture (e.g. from emcourse.initialize), got {type(init).__name__}.")
     X = check_X(X, n_features=init.n_features)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 0:
-        raise ValueError(f"max_iter must be a whole number >= 0, got {max_iter!r}.")
+    max_iter = check_whole_number(max_iter, "max_iter", 0)
     tol = check_nonnegative_float(tol, "tol")
     reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
     n = X.shape[0]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_covariance_type, check_rng, check_X
+from ._validation import check_covariance_type, check_rng, check_whole_number, check_X
 
 LOG_2PI = float(np.log(2.0 * np.pi))
+#: how far from 1 the weights may sum (rounding), in Mixture and wherever weights are checked
+WEIGHT_SUM_TOL = 1e-8
 
 
 def _as_float_array(value, name: str) -> np.ndarray:
@@ -84,7 +86,7 @@ class Mixture:
         if np.any(w < 0):
             raise ValueError(f"weights must be non-negative, got {w}. They are probabilities P_j.")
         total = float(w.sum())
-        if abs(total - 1.0) > 1e-8:
+        if abs(total - 1.0) > WEIGHT_SUM_TOL:
             raise ValueError(
                 f"weights must sum to 1, they sum to {total:.10g}. Divide them by their sum: weights / weights.sum()."
             )
@@ -267,8 +269,7 @@ class Mixture:
         labels : ndarray of shape (n_samples,)
             The component that generated each point.
         """
-        if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < 0:
-            raise ValueError(f"n_samples must be a whole number >= 0, got {n_samples!r}.")
+        n_samples = check_whole_number(n_samples, "n_samples", 0)
         rng = check_rng(rng)
         labels = rng.choice(self.n_components, size=int(n_samples), p=self._weights / self._weights.sum())
         z = rng.standard_normal((int(n_samples), self.n_features))

@@ -149,3 +149,9 @@ def test_empty_component_warns():
     with pytest.warns(DegeneracyWarning, match=r"component 1 has \(almost\) no responsibility"):
         res = run_em(X, init, max_iter=3, tol=0.0)
     assert np.all(np.isfinite(res.log_likelihoods))
+
+
+def test_point_with_zero_density_everywhere_is_a_clear_error():
+    mix = Mixture([1.0], [[0.0]], [1e-300])
+    with pytest.raises(ValueError, match=r"point 1 has zero density under every component.*larger variances"):
+        e_step(np.array([[0.0], [1e10]]), mix)

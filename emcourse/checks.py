@@ -1,0 +1,185 @@
+"""Student-facing exercise checks (floor 1: no plotting, no widgets).
+
+Each ``check_*`` calls the student's *function* on small cases, prints a concrete hint on the first
+failure, and on success prints "public checks passed" (never "all tests passed": graded tests may
+differ). A function that still raises ``NotImplementedError`` is reported as not yet implemented.
+Each returns a :class:`CheckResult`, which is truthy when the checks passed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .mixture import Mixture
+
+PASSED = "public checks passed"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of a check: ``passed`` and the ``message`` that was printed."""
+
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+
+def _report(passed: bool, message: str, name: str) -> CheckResult:
+    text = f"{name}: {PASSED}" if passed else f"{name}: {message}"
+    print(("✓ " if passed else "✗ ") + text)
+    return CheckResult(passed, text)
+
+
+def _call(func, *args):
+    """Call the student's function; return (value, None) or (None, message)."""
+    try:
+        return func(*args), None
+    except NotImplementedError:
+        return None, "not yet implemented (the function still raises NotImplementedError). Write it, run its cell, then run this check again."
+    except Exception as exc:  # a student's bug: say what it was, do not crash the notebook
+        return None, f"your function raised {type(exc).__name__}: {exc}"
+
+
+def _as_array(value, shape, what):
+    if value is None:
+        return None, f"your function returned None; it should return {what}."
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"your function returned {type(value).__name__}, not {what}."
+    if arr.shape != shape:
+        return None, f"your function returned shape {arr.shape}; expected {shape} ({what})."
+    return arr, None
+
+
+def _mix1d(weights, means, sigmas) -> Mixture:
+    return Mixture(weights, np.asarray(means, float)[:, None], np.asarray(sigmas, float) ** 2)
+
+
+# --- lesson 1 ----------------------------------------------------------------------------------------
+
+_PDF_CASES = [
+    (np.array([0.0, 1.0, -2.5]), np.array([1.0]), np.array([0.0]), np.array([1.0])),
+    (np.linspace(-4, 6, 11), np.array([0.3, 0.7]), np.array([-1.0, 2.0]), np.array([0.5, 1.5])),
+    (np.array([0.2, 3.0]), np.array([0.2, 0.5, 0.3]), np.array([0.0, 1.0, 3.0]), np.array([2.0, 0.3, 1.0])),
+]
+
+
+def check_mixture_pdf(mixture_pdf) -> CheckResult:
+    """Check ``mixture_pdf(x, weights, means, sigmas) -> (n,)``, the 1-D mixture density.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    name = "mixture_pdf"
+    for x, w, mu, s in _PDF_CASES:
+        value, err = _call(mixture_pdf, x.copy(), w.copy(), mu.copy(), s.copy())
+        if err:
+            return _report(False, err, name)
+        got, err = _as_array(value, x.shape, "one density value per x, an array of shape (n,)")
+        if err:
+            return _report(False, err, name)
+        expected = _mix1d(w, mu, s).pdf(x[:, None])
+        if np.allclose(got, expected, rtol=1e-7, atol=1e-12):
+            continue
+        z2 = (x[:, None] - mu) ** 2
+        slide3 = (w * np.exp(-z2 / s ** 2)).sum(1)
+        no_norm = (w * np.exp(-z2 / (2 * s ** 2))).sum(1)
+        no_two = (w * np.exp(-z2 / s ** 2) / np.sqrt(2 * np.pi * s ** 2)).sum(1)
+        var_for_sd = (w * np.exp(-z2 / (2 * s ** 4)) / np.sqrt(2 * np.pi * s ** 4)).sum(1)
+        if np.allclose(got, slide3):
+            hint = "this is slide 3's formula: it has no normalisation 1/sqrt(2 pi sigma^2) and no factor 2 in 2 sigma^2."
+        elif np.allclose(got, no_norm):
+            hint = "each Gaussian needs its normalisation 1/sqrt(2 pi sigma_j^2), or the total area is not 1."
+        elif np.allclose(got, no_two):
+            hint = "the exponent is -(x - mu_j)^2 / (2 sigma_j^2): check the factor 2."
+        elif np.allclose(got, var_for_sd):
+            hint = "sigmas are standard deviations: the variance is sigma_j**2."
+        else:
+            i = int(np.argmax(np.abs(got - expected)))
+            hint = (f"with weights={w.tolist()}, means={mu.tolist()}, sigmas={s.tolist()} at x={x[i]:g} you returned "
+                    f"{got[i]:.6g}, expected {expected[i]:.6g}. Sum P_j * N(x | mu_j, sigma_j^2) over j.")
+        return _report(False, hint, name)
+    return _report(True, "", name)
+
+
+# --- lesson 2 ----------------------------------------------------------------------------------------
+
+def check_log_likelihood(log_likelihood) -> CheckResult:
+    """Check ``log_likelihood(x, weights, means, sigmas) -> float``, total log L of 1-D data.
+
+    It must work for 2,000 points, where the product of densities underflows to 0.
+    Introduced in ``notebooks/02_likelihood.ipynb``.
+    """
+    name = "log_likelihood"
+    rng = np.random.default_rng(2)
+    small = np.array([0.0, 1.0, 2.5])
+    big = rng.normal(0.0, 1.0, 2000) * 3
+    far = np.array([0.0, 60.0])
+    cases = [(small, [1.0], [0.0], [1.0]), (small, [0.4, 0.6], [0.0, 2.0], [1.0, 0.5]),
+             (big, [0.5, 0.5], [-2.0, 2.0], [1.0, 2.0]), (far, [0.5, 0.5], [0.0, 1.0], [1.0, 1.0])]
+    for x, w, mu, s in cases:
+        w, mu, s = (np.asarray(v, float) for v in (w, mu, s))
+        value, err = _call(log_likelihood, x.copy(), w.copy(), mu.copy(), s.copy())
+        if err:
+            return _report(False, err, name)
+        try:
+            got = float(value)
+        except (TypeError, ValueError):
+            return _report(False, f"your function returned {value!r}; it should return one number (a float).", name)
+        expected = _mix1d(w, mu, s).log_likelihood(x[:, None])
+        if np.isclose(got, expected, rtol=1e-8):
+            continue
+        if not np.isfinite(got):
+            hint = (f"you returned {got} for {x.size} points (expected {expected:.4f}). The product of many densities "
+                    "underflows to 0 and log(0) = -inf: add up log p(x_i) instead, and compute each log p(x_i) with "
+                    "log-sum-exp (np.logaddexp.reduce or scipy.special.logsumexp) so no density underflows.")
+        elif np.isclose(got, -expected, rtol=1e-8):
+            hint = "the sign is flipped: that is E = -log L. Return log L itself."
+        elif np.isclose(got, expected / x.size, rtol=1e-8):
+            hint = "that is the average per point; return the total sum over all points."
+        else:
+            hint = f"for {x.size} points you returned {got:.6g}, expected {expected:.6g}."
+        return _report(False, hint, name)
+    return _report(True, "", name)
+
+
+# --- lesson 3 ----------------------------------------------------------------------------------------
+
+def check_mean_gradient(grad_means) -> CheckResult:
+    """Check ``grad_means(x, weights, means, sigmas) -> (K,)``: dE/dmu_j for 1-D data, E = -log L.
+
+    Introduced in ``notebooks/03_gradient_descent.ipynb``.
+    """
+    name = "grad_means"
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.normal(-2, 1, 40), rng.normal(2, 0.7, 30)])
+    cases = [([1.0], [0.5], [1.2]), ([0.4, 0.6], [-1.0, 1.5], [1.0, 0.5]), ([0.2, 0.3, 0.5], [-3.0, 0.0, 2.5], [0.6, 1.0, 0.8])]
+    for w, mu, s in cases:
+        w, mu, s = (np.asarray(v, float) for v in (w, mu, s))
+        value, err = _call(grad_means, x.copy(), w.copy(), mu.copy(), s.copy())
+        if err:
+            return _report(False, err, name)
+        got, err = _as_array(value, mu.shape, "one derivative per component, shape (K,)")
+        if err:
+            return _report(False, err, name)
+        resp = _mix1d(w, mu, s).responsibilities(x[:, None])
+        diff = mu[None, :] - x[:, None]
+        expected = (resp * diff).sum(0) / s ** 2
+        if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
+            continue
+        if np.allclose(got, -expected, rtol=1e-6):
+            hint = ("the sign is flipped (as on slide 9): a descent step mu - eta * dE/dmu would move each mean away "
+                    "from its data. dE/dmu_j = sum_i P(j|x_i) (mu_j - x_i) / sigma_j^2.")
+        elif np.allclose(got, (resp * diff).sum(0) / s, rtol=1e-6) or np.allclose(got, -(resp * diff).sum(0) / s, rtol=1e-6):
+            hint = "divide by the variance sigma_j^2, not by sigma (slide 8's slip)."
+        elif np.allclose(np.abs(got), (resp * np.abs(diff)).sum(0) / s ** 2, rtol=1e-6):
+            hint = "use the signed difference (mu_j - x_i), not the distance |x_i - mu_j|: points on both sides must pull."
+        else:
+            hint = (f"for weights={w.tolist()}, means={mu.tolist()}, sigmas={s.tolist()} you returned "
+                    f"{np.round(got, 4).tolist()}, expected {np.round(expected, 4).tolist()}. Compare with finite "
+                    "differences of E.")
+        return _report(False, hint, name)
+    return _report(True, "", name)
