@@ -458,7 +458,8 @@ def gradient_descent(X, init: Mixture, *, learning_rate: float, n_steps: int,
     theta = to_unconstrained(init) if parameterization == "unconstrained" else None
     stop_reason = "n_steps reached"
     for t in range(1, n_steps + 1):
-        g = gradients(X, mixture)
+        with np.errstate(over="ignore"):  # an exploding step is reported in stop_reason, not as a warning
+            g = gradients(X, mixture)
         if parameterization == "unconstrained":
             theta, new_mixture, problem = _unconstrained_step(theta, g, learning_rate, K, d)
         else:

@@ -219,6 +219,12 @@ class Mixture:
         """
         X = check_X(X, n_features=self.n_features)
         d = self.n_features
+        with np.errstate(over="ignore"):   # a point absurdly far away gets log-density -inf, not a warning
+            maha = self._mahalanobis(X)
+        return -0.5 * (d * LOG_2PI + maha) - self._log_det_half
+
+    def _mahalanobis(self, X: np.ndarray) -> np.ndarray:
+        """Squared Mahalanobis distances (x_i - mu_j)^T Sigma_j^-1 (x_i - mu_j), shape (n_samples, n_components)."""
         if self._covariance_type == "spherical":
             diff = X[:, None, :] - self._means[None, :, :]
             maha = np.einsum("nkd,nkd->nk", diff, diff) / self._covariances
@@ -230,7 +236,7 @@ class Mixture:
             for j in range(self.n_components):
                 z = (X - self._means[j]) @ self._prec_chol[j]
                 maha[:, j] = np.einsum("nd,nd->n", z, z)
-        return -0.5 * (d * LOG_2PI + maha) - self._log_det_half
+        return maha
 
     def weighted_log_pdf(self, X) -> np.ndarray:
         """log P_j + log p(x_i | j), shape (n_samples, n_components). A zero weight gives -inf."""

@@ -61,7 +61,8 @@ def _check_2d(mixture: Mixture) -> None:
 
 # --- 1-D ------------------------------------------------------------------------------------------
 
-def draw_density_1d(ax, mixture: Mixture, x, *, artists=None, show_components: bool = True):
+def draw_density_1d(ax, mixture: Mixture, x, *, artists=None, show_components: bool = True,
+                    color: str = TOTAL_COLOR, label: str = "$p(x)$", linestyle: str = "-"):
     """The mixture density p(x) and the weighted components P_j p(x|j) on a 1-D grid.
 
     Parameters
@@ -73,6 +74,8 @@ def draw_density_1d(ax, mixture: Mixture, x, *, artists=None, show_components: b
         What a previous call returned; updated in place.
     show_components : bool
         Draw the weighted components as well as the total.
+    color, label, linestyle
+        Style of the total density curve (to compare two mixtures on one axes).
 
     Returns
     -------
@@ -89,7 +92,7 @@ def draw_density_1d(ax, mixture: Mixture, x, *, artists=None, show_components: b
                 (line,) = ax.plot(x, weighted[:, j], color=component_color(j), lw=1.5, ls="--",
                                   label=f"$P_{j + 1}\\,p(x\\mid {j + 1})$")
                 comps.append(line)
-        (tot,) = ax.plot(x, total, color=TOTAL_COLOR, lw=2.5, label="$p(x)$")
+        (tot,) = ax.plot(x, total, color=color, lw=2.5, ls=linestyle, label=label)
         ax.set_xlabel("$x$")
         ax.set_ylabel("density")
         return {"total": tot, "components": comps}

@@ -62,16 +62,16 @@ def test_binder_files():
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111, "postBuild must be executable"
 
 
-def test_readme_and_start_here_name_only_existing_notebooks():
+def test_readme_and_notebooks_name_only_existing_notebooks():
     import json
 
     texts = [(ROOT / "README.md").read_text()]
-    nb = json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text())
-    texts += ["".join(c["source"]) for c in nb["cells"]]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        texts += ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
     named = set()
     for text in texts:
         named |= set(re.findall(r"(?:notebooks/)?(\d\d_[A-Za-z0-9_]+\.ipynb)", text))
-    assert "00_start_here.ipynb" in named
+    assert {"00_start_here.ipynb", "01_mixture_densities.ipynb"} <= named
     missing = [n for n in named if not (ROOT / "notebooks" / n).exists()]
     assert not missing, f"named but missing: {missing}"
 
@@ -90,3 +90,13 @@ def test_notebooks_are_stored_without_outputs():
             if cell["cell_type"] != "code" or "NBVAL_CHECK_OUTPUT" in "".join(cell["source"]):
                 continue
             assert not cell.get("outputs") and cell.get("execution_count") is None, f"{path.name} has outputs"
+
+
+def test_every_notebook_is_on_the_course_map():
+    readme = (ROOT / "README.md").read_text()
+    import json
+
+    start = "".join("".join(c["source"]) for c in json.loads((ROOT / "notebooks" / "00_start_here.ipynb").read_text())["cells"])
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        assert f"notebooks/{path.name}" in readme, f"{path.name} missing from the README's course map"
+        assert path.name in start, f"{path.name} missing from 00_start_here's course map"

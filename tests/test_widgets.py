@@ -1,4 +1,5 @@
 """Every explorer: built, every control swept to min / max / middle; the readout follows; nothing is NaN."""
+import ipywidgets as widgets
 import numpy as np
 import pytest
 
@@ -15,6 +16,8 @@ EXPLORERS = {
     "MixtureDensity1D_3": lambda: W.MixtureDensity1D((0.3, 0.3, 0.4), (-2, 0, 2), (0.5, 1, 0.7)),
     "MixtureDensity2D": lambda: W.MixtureDensity2D(),
     "LikelihoodExplorer": lambda: W.LikelihoodExplorer(data_1d()),
+    "GradientDescentExplorer": lambda: W.GradientDescentExplorer(
+        data_1d(), Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), n_steps=40),
 }
 
 
@@ -36,11 +39,15 @@ def test_explorer_sweep(name):
     assert ex.png().startswith(b"\x89PNG") and ex.summary()
     assert set(ex.state) == set(ex.controls)
     for cname, control in ex.controls.items():
-        if not hasattr(control, "min"):
-            continue
-        values = [control.min, control.max, (control.min + control.max) / 2]
-        if isinstance(control.value, int):
-            values = [int(v) for v in values]
+        if hasattr(control, "options"):
+            values = list(control.options)[::-1] + [control.options[0]]
+        elif isinstance(control, widgets.FloatLogSlider):
+            values = [control.base ** control.min, control.base ** control.max,
+                      control.base ** ((control.min + control.max) / 2)]
+        else:
+            values = [control.min, control.max, (control.min + control.max) / 2]
+            if isinstance(control.value, int):
+                values = [int(v) for v in values]
         for value in values:
             before_png, before_text = ex.png(), ex.summary()
             old = control.value
@@ -98,3 +105,19 @@ def test_explorer_displays_as_a_widget():
     ex = W.MixtureDensity1D()
     bundle = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_gradient_descent_explorer_scrubs_stored_runs():
+    x = data_1d()
+    init = Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25])
+    ex = W.GradientDescentExplorer(x, init, n_steps=40, learning_rate=3e-3)
+    run = ex.run()
+    ex.set(step=25)
+    assert ex.run() is run                       # scrubbing does not re-run
+    assert f"step 25: E = {run.energies[25]:.3f}" in ex.summary()
+    assert f"EM iteration 25: E = {-ex.em.log_likelihoods[25]:.3f}" in ex.summary()
+    ex.set(learning_rate=0.1)
+    assert ex.run() is not run and "step" in ex.run().stop_reason
+    assert np.all(np.isfinite(ex.run().energies))
+    ex.set(parameterization="raw P_j and σ_j (naive)")
+    assert "left the constraints" in ex.summary()
