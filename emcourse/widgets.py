@@ -258,10 +258,11 @@ class MixtureDensity1D(Explorer):
         mix = self.mixture
         p = mix.pdf(self.x[:, None])
         mass = float(np.trapezoid(p, self.x))
-        lines = [f"weights used P_j = {_fmt(w)} (raw sliders renormalised to sum to 1)"
+        raw = [self.state[f"P{j + 1}"] for j in range(K)]
+        lines = [f"weights used P_j = {_fmt(w, '{:.3f}')} (raw sliders {_fmt(raw)} renormalised to sum to 1)"
                  + ("; all raw weights are 0, so equal weights are used" if all_zero else "")]
         for j in range(K):
-            lines.append(f"component {j + 1}: P = {w[j]:.2f}, mu = {mix.means[j, 0]:+.2f}, "
+            lines.append(f"component {j + 1}: P = {w[j]:.3f}, mu = {mix.means[j, 0]:+.2f}, "
                          f"sigma = {np.sqrt(mix.covariances[j]):.2f}")
         lines.append(f"area under p(x) on the plotted range = {mass:.3f}; highest density {p.max():.3f} "
                      f"at x = {self.x[int(np.argmax(p))]:+.2f}")
@@ -357,8 +358,9 @@ class MixtureDensity2D(Explorer):
     def summary(self) -> str:
         mix = self.mixture
         resp = mix.responsibilities(self.probe)[0]
-        lines = [f"component {j + 1}: P = {mix.weights[j]:.2f}, mu = ({mix.means[j, 0]:+.1f}, {mix.means[j, 1]:+.1f}), "
-                 f"sigma = {np.sqrt(mix.covariances[j]):.2f}" for j in range(self.n_components)]
+        lines = [f"component {j + 1}: P = {mix.weights[j]:.3f} (raw {self.state[f'P{j + 1}']:.2f}), "
+                 f"mu = ({mix.means[j, 0]:+.2f}, {mix.means[j, 1]:+.2f}), sigma = {np.sqrt(mix.covariances[j]):.2f}"
+                 for j in range(self.n_components)]
         px, py = self.probe[0]
         lines.append(f"probe x = ({px:+.1f}, {py:+.1f}): P(j|x) = {_fmt(resp, '{:.3f}')}, "
                      f"p(x) = {float(mix.pdf(self.probe)[0]):.4f}")

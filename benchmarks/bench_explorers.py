@@ -1,0 +1,80 @@
+"""Latency of every explorer: time from a control change to new PNG bytes, in the kernel.
+
+The PNG is produced the way the inline backend does (Agg, dpi 100). For each explorer and each
+slider, the control is moved through 25 values (a sweep there and back) and the time of each
+change (observer -> update -> render -> PNG bytes in the Image widget) is recorded.
+Prints median and 90th percentile per control. A benchmark, not a test: results go in
+benchmarks/RESULTS.md.
+
+Usage:  python benchmarks/bench_explorers.py
+"""
+from __future__ import annotations
+
+import os
+import platform
+import time
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import ipywidgets as ipw
+import numpy as np
+
+from emcourse import Mixture
+from emcourse import widgets as W
+
+N_CHANGES = 25
+
+
+def data_1d(n=60):
+    return Mixture([0.5, 0.5], [[-2.0], [1.5]], [0.64, 1.0]).sample(n, 0)[0][:, 0]
+
+
+EXPLORERS = {
+    "MixtureDensity1D (2 components)": lambda: W.MixtureDensity1D(),
+    "MixtureDensity1D (3 components)": lambda: W.MixtureDensity1D((0.3, 0.3, 0.4), (-2, 0, 2), (0.5, 1, 0.7)),
+    "MixtureDensity2D (N=300)": lambda: W.MixtureDensity2D(n_samples=300),
+    "MixtureDensity2D (N=1000)": lambda: W.MixtureDensity2D(n_samples=1000),
+    "LikelihoodExplorer (N=60)": lambda: W.LikelihoodExplorer(data_1d()),
+    "GradientDescentExplorer (N=100, 100 steps)": lambda: W.GradientDescentExplorer(
+        Mixture([0.6, 0.4], [[-2.0], [2.0]], [0.64, 0.36]).sample(100, 0)[0],
+        Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), n_steps=100),
+}
+
+
+def sweep_values(control):
+    if isinstance(control, ipw.FloatLogSlider):
+        lo, hi = control.min, control.max
+        exps = np.concatenate([np.linspace(lo, hi, 13), np.linspace(hi, lo, 13)[1:]])
+        return [control.base ** e for e in exps]
+    if hasattr(control, "options"):
+        opts = list(control.options)
+        return [opts[i % len(opts)] for i in range(1, N_CHANGES + 1)]
+    lo, hi = control.min, control.max
+    vals = np.concatenate([np.linspace(lo, hi, 13), np.linspace(hi, lo, 13)[1:]])
+    return [int(round(v)) for v in vals] if isinstance(control.value, int) else [float(v) for v in vals]
+
+
+def main():
+    import matplotlib
+
+    print(f"# Python {platform.python_version()}, matplotlib {matplotlib.__version__}, ipywidgets {ipw.__version__}, "
+          f"{platform.machine()}; {N_CHANGES} changes per control; time = control change -> PNG bytes")
+    print("| explorer | control | median (ms) | p90 (ms) | build (ms) |")
+    print("|---|---|---:|---:|---:|")
+    for name, make in EXPLORERS.items():
+        t0 = time.perf_counter()
+        ex = make()
+        build = time.perf_counter() - t0
+        for cname, control in ex.controls.items():
+            times = []
+            for value in sweep_values(control)[:N_CHANGES]:
+                t0 = time.perf_counter()
+                control.value = value
+                times.append(time.perf_counter() - t0)
+            times = np.array(times) * 1e3
+            print(f"| {name} | {cname} | {np.median(times):.1f} | {np.percentile(times, 90):.1f} | {build * 1e3:.0f} |",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
