@@ -89,14 +89,15 @@ def check_mixture_pdf(mixture_pdf) -> CheckResult:
         no_norm = (w * np.exp(-z2 / (2 * s ** 2))).sum(1)
         no_two = (w * np.exp(-z2 / s ** 2) / np.sqrt(2 * np.pi * s ** 2)).sum(1)
         var_for_sd = (w * np.exp(-z2 / (2 * s ** 4)) / np.sqrt(2 * np.pi * s ** 4)).sum(1)
+        sd_as_var = (w * np.exp(-z2 / (2 * s)) / np.sqrt(2 * np.pi * s)).sum(1)
         if np.allclose(got, slide3):
             hint = "this is slide 3's formula: it has no normalisation 1/sqrt(2 pi sigma^2) and no factor 2 in 2 sigma^2."
         elif np.allclose(got, no_norm):
             hint = "each Gaussian needs its normalisation 1/sqrt(2 pi sigma_j^2), or the total area is not 1."
         elif np.allclose(got, no_two):
             hint = "the exponent is -(x - mu_j)^2 / (2 sigma_j^2): check the factor 2."
-        elif np.allclose(got, var_for_sd):
-            hint = "sigmas are standard deviations: the variance is sigma_j**2."
+        elif np.allclose(got, var_for_sd) or np.allclose(got, sd_as_var):
+            hint = "sigmas are standard deviations: the variance is sigma_j**2 (use it in the exponent and the normalisation)."
         else:
             i = int(np.argmax(np.abs(got - expected)))
             hint = (f"with weights={w.tolist()}, means={mu.tolist()}, sigmas={s.tolist()} at x={x[i]:g} you returned "
@@ -132,10 +133,14 @@ def check_log_likelihood(log_likelihood) -> CheckResult:
         expected = _mix1d(w, mu, s).log_likelihood(x[:, None])
         if np.isclose(got, expected, rtol=1e-8):
             continue
-        if not np.isfinite(got):
+        if not np.isfinite(got) and x.size > 100:
             hint = (f"you returned {got} for {x.size} points (expected {expected:.4f}). The product of many densities "
-                    "underflows to 0 and log(0) = -inf: add up log p(x_i) instead, and compute each log p(x_i) with "
-                    "log-sum-exp (np.logaddexp.reduce or scipy.special.logsumexp) so no density underflows.")
+                    "underflows to 0 and log(0) = -inf: add up log p(x_i) instead of multiplying the p(x_i).")
+        elif not np.isfinite(got):
+            hint = (f"you returned {got} for the points {x.tolist()} (expected {expected:.4f}). The point at 60 is so "
+                    "far from both components that each P_j p(x|j) underflows to 0 before you add them. Compute "
+                    "log P_j + log p(x|j) for every j and combine them with log-sum-exp (np.logaddexp.reduce, or the "
+                    "max trick: m + log sum_j exp(a_j - m)).")
         elif np.isclose(got, -expected, rtol=1e-8):
             hint = "the sign is flipped: that is E = -log L. Return log L itself."
         elif np.isclose(got, expected / x.size, rtol=1e-8):
@@ -173,6 +178,9 @@ def check_mean_gradient(grad_means) -> CheckResult:
         if np.allclose(got, -expected, rtol=1e-6):
             hint = ("the sign is flipped (as on slide 9): a descent step mu - eta * dE/dmu would move each mean away "
                     "from its data. dE/dmu_j = sum_i P(j|x_i) (mu_j - x_i) / sigma_j^2.")
+        elif np.allclose(got, -(resp * np.abs(diff)).sum(0) / s, rtol=1e-6):
+            hint = ("that is slide 8's last line: it uses the distance |x_i - mu_j| instead of the signed difference, "
+                    "and sigma instead of sigma_j^2. dE/dmu_j = sum_i P(j|x_i) (mu_j - x_i) / sigma_j^2.")
         elif np.allclose(got, (resp * diff).sum(0) / s, rtol=1e-6) or np.allclose(got, -(resp * diff).sum(0) / s, rtol=1e-6):
             hint = "divide by the variance sigma_j^2, not by sigma (slide 8's slip)."
         elif np.allclose(np.abs(got), (resp * np.abs(diff)).sum(0) / s ** 2, rtol=1e-6):

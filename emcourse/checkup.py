@@ -10,11 +10,13 @@ from importlib import metadata
 
 # (distribution, minimum version, what it is for)
 REQUIREMENTS = (
-    ("numpy", "1.24", "arrays"),
+    ("numpy", "2.0", "arrays"),
     ("matplotlib", "3.7", "figures"),
     ("ipywidgets", "8.0", "sliders and buttons"),
     ("jupyterlab", "4.0", "the notebook interface"),
     ("ipykernel", "6.0", "running Python in the notebook"),
+    ("pillow", "10.0", "turning figures into images for the explorers"),
+    ("scikit-learn", "1.3", "reference results and bundled data sets"),
 )
 FIX = "From the course folder run `make lab` (it installs the pinned versions in .venv), then pick the kernel of .venv."
 

@@ -1,6 +1,6 @@
 """The EM algorithm for Gaussian mixtures (floor 1).
 
-Introduced in ``notebooks/04_em_algorithm.ipynb`` (used from lesson 3 on). The E step and the
+First used in ``notebooks/00_start_here.ipynb``; explained step by step in lesson 4 (the EM algorithm). The E step and the
 M step are written with the plain formulas of science.md §3 (log space, centred variances);
 ``run_em`` uses the equivalent fast path in :mod:`emcourse._fast`.
 """

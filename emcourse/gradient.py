@@ -423,7 +423,8 @@ def gradient_descent(X, init: Mixture, *, learning_rate: float, n_steps: int,
         The spherical starting mixture.
     learning_rate : float
         The step size eta > 0: each step is theta <- theta - eta dE/dtheta. E is a sum over the
-        points, so a stable eta is roughly sigma^2 / N or smaller.
+        points, so a stable eta is at most about sigma_min^2 / N, with sigma_min the smallest
+        standard deviation the fit will reach (not the starting one); a smaller eta is safe but slow.
     n_steps : int
         The number of steps to try (>= 0).
     parameterization : {"unconstrained", "naive"}, default "unconstrained"
@@ -445,7 +446,7 @@ def gradient_descent(X, init: Mixture, *, learning_rate: float, n_steps: int,
     X = check_X(X, n_features=init.n_features)
     learning_rate = check_nonnegative_float(learning_rate, "learning_rate")
     if learning_rate == 0:
-        raise ValueError("learning_rate must be > 0, got 0: a zero step never moves. Try about sigma^2 / N.")
+        raise ValueError("learning_rate must be > 0, got 0: a zero step never moves. Try about sigma_min^2 / N, with sigma_min the narrowest fitted component.")
     n_steps = check_whole_number(n_steps, "n_steps", 0)
     if parameterization not in PARAMETERIZATIONS:
         raise ValueError(f"parameterization must be one of {PARAMETERIZATIONS}, got {parameterization!r}.")

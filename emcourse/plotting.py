@@ -141,7 +141,8 @@ def draw_rug(ax, values, *, y=0.0, artists=None, color=TOTAL_COLOR):
 
 # --- 2-D ------------------------------------------------------------------------------------------
 
-def draw_samples_2d(ax, X, *, labels=None, resp=None, n_components=None, artists=None, size=14):
+def draw_samples_2d(ax, X, *, labels=None, resp=None, n_components=None, artists=None, size=14,
+                    edgecolor="white"):
     """A 2-D sample, coloured and shaped by the component that made each point, or by responsibility.
 
     Parameters
@@ -156,6 +157,8 @@ def draw_samples_2d(ax, X, *, labels=None, resp=None, n_components=None, artists
         Number of label groups to draw (default: ``labels.max() + 1``).
     artists : dict, optional
         What a previous call returned (same mode, same number of components); updated in place.
+    size, edgecolor
+        Marker area and edge colour (a dark edge keeps points visible on a pale background of their colour).
 
     Returns
     -------
@@ -170,7 +173,7 @@ def draw_samples_2d(ax, X, *, labels=None, resp=None, n_components=None, artists
         K = int(n_components if n_components is not None else (labels.max() + 1 if labels.size else 0))
         if artists is None:
             groups = [ax.scatter(X[labels == j, 0], X[labels == j, 1], s=size, color=component_color(j),
-                                 marker=component_marker(j), edgecolors="white", linewidths=0.3,
+                                 marker=component_marker(j), edgecolors=edgecolor, linewidths=0.4,
                                  label=f"component {j + 1}") for j in range(K)]
             ax.set_xlabel("$x_1$")
             ax.set_ylabel("$x_2$")

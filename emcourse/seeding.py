@@ -1,4 +1,4 @@
-"""Starting points for EM (floor 1). Introduced in ``notebooks/05_em_in_action.ipynb``."""
+"""Starting points for EM (floor 1). First used in ``notebooks/00_start_here.ipynb``; compared in lesson 5."""
 from __future__ import annotations
 
 import numpy as np

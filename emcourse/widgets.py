@@ -134,9 +134,18 @@ class Explorer:
         self._update()
         self._show()
 
+    def invalidate_background(self) -> None:
+        """Call from ``_update`` after changing something static (axis limits, a label): the next render
+        redraws and caches the background once more."""
+        self._background_stale = True
+
     def render_png(self) -> bytes:
         """Draw the dynamic artists over the cached background and encode the PNG."""
         canvas = self.figure.canvas
+        if getattr(self, "_background_stale", False):
+            canvas.draw()                                   # the dynamic artists are animated: not drawn here
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._background_stale = False
         canvas.restore_region(self._background)
         for artist in self.dynamic:
             (artist.axes or self.figure).draw_artist(artist)
@@ -240,17 +249,29 @@ class MixtureDensity1D(Explorer):
         self.density = plotting.draw_density_1d(self.ax, mix, self.x)
         self.post = plotting.draw_posteriors_1d(self.ax_post, mix, self.x)
         self.ax.set_xlim(self.x[0], self.x[-1])
-        self.ax.set_ylim(0, 1.0)
+        self.ax.set_ylim(0, self._nice_top(float(self.density["total"].get_ydata().max())))
         self.ax.set_xlabel("")
         self.ax.legend(loc="upper left", fontsize=8, ncols=2)
         self.ax_post.legend(loc="center left", fontsize=8)
         self.ax.set_title("mixture density $p(x)=\\sum_j P_j\\,p(x\\mid j)$", fontsize=10)
         self.dynamic = flatten_artists(self.density, self.post)
 
+    @staticmethod
+    def _nice_top(peak: float) -> float:
+        """The smallest of 0.5, 1, 2, 5, 10, ... that leaves room above ``peak``."""
+        for top in (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0):
+            if peak * 1.08 <= top:
+                return top
+        return float(peak * 1.1)
+
     def _update(self):
         mix = self.mixture
         plotting.draw_density_1d(self.ax, mix, self.x, artists=self.density)
         plotting.draw_posteriors_1d(self.ax_post, mix, self.x, artists=self.post)
+        top = self._nice_top(float(self.density["total"].get_ydata().max()))
+        if top != self.ax.get_ylim()[1]:          # a narrow component peaks above 1: show it, rarely re-layout
+            self.ax.set_ylim(0, top)
+            self.invalidate_background()
 
     def summary(self) -> str:
         K = self.n_components
@@ -265,7 +286,7 @@ class MixtureDensity1D(Explorer):
             lines.append(f"component {j + 1}: P = {w[j]:.3f}, mu = {mix.means[j, 0]:+.2f}, "
                          f"sigma = {np.sqrt(mix.covariances[j]):.2f}")
         lines.append(f"area under p(x) on the plotted range = {mass:.3f}; highest density {p.max():.3f} "
-                     f"at x = {self.x[int(np.argmax(p))]:+.2f}")
+                     f"at x = {self.x[int(np.argmax(p))]:+.2f} (a density, so it may exceed 1)")
         return "\n".join(lines)
 
 
@@ -327,7 +348,8 @@ class MixtureDensity2D(Explorer):
         mix = self.mixture
         X, labels = mix.sample(self.n_samples, self.seed)
         self.map = plotting.draw_posterior_map(self.ax, mix, self.extent, resolution=90)
-        self.points = plotting.draw_samples_2d(self.ax, X, labels=labels, n_components=self.n_components, size=10)
+        self.points = plotting.draw_samples_2d(self.ax, X, labels=labels, n_components=self.n_components, size=22,
+                                               edgecolor="#333333")
         self.ell = plotting.draw_ellipses(self.ax, mix)
         (self.probe_marker,) = self.ax.plot(*self.probe[0], marker="*", ms=18, color="white", mec="black", ls="none")
         self.ax.set_xlim(*self.extent[:2])
@@ -452,11 +474,15 @@ class LikelihoodExplorer(Explorer):
         self.ax.legend(loc="upper left", fontsize=8, ncols=2)
         self.ax.set_title("data and model density", fontsize=10)
         lo, hi = self.mu_grid[0], self.mu_grid[-1]
-        self.surf = plotting.draw_surface(self.ax_e, np.log10(self.surface() - self.surface().min() + 1),
-                                          (lo, hi, lo, hi), current=(self.state["mu1"], self.state["mu2"]))
+        rel = np.log10(self.surface() - self.surface().min() + 1)
+        self.surf = plotting.draw_surface(self.ax_e, rel, (lo, hi, lo, hi), current=(self.state["mu1"], self.state["mu2"]))
+        self.clim = (0.0, float(rel.max()))
+        self.surf["image"].set_clim(*self.clim)
+        bar = self.figure.colorbar(self.surf["image"], ax=self.ax_e, fraction=0.05, pad=0.02)
+        bar.set_label("$\\log_{10}(E - E_{\\min} + 1)$", fontsize=8)
         self.ax_e.set_xlabel("$\\mu_1$")
         self.ax_e.set_ylabel("$\\mu_2$")
-        self.ax_e.set_title("$\\log_{10}(E - E_{\\min} + 1)$ over $(\\mu_1, \\mu_2)$", fontsize=10)
+        self.ax_e.set_title("E over $(\\mu_1, \\mu_2)$ (darker = lower)", fontsize=10)
         self.dynamic = flatten_artists(self.density, self.surf)
 
     def _update(self):
@@ -464,6 +490,7 @@ class LikelihoodExplorer(Explorer):
         S = self.surface()
         plotting.draw_surface(self.ax_e, np.log10(S - S.min() + 1), None,
                               current=(self.state["mu1"], self.state["mu2"]), artists=self.surf)
+        self.surf["image"].set_clim(*self.clim)             # one colour scale for every sigma (matches the colourbar)
 
     def summary(self) -> str:
         E = self.energy()
@@ -554,6 +581,7 @@ class GradientDescentExplorer(Explorer):
         self.ax.set_title("model after the chosen step", fontsize=10)
         self.em_curve = plotting.draw_log_likelihood(self.ax_e, self.em_energies, current=0, ylabel="E = -log L",
                                                      label="EM", color="#999999")
+        self.em_curve["curve"].set_linestyle("--")          # EM dashed grey in both panels
         self.gd_curve = plotting.draw_log_likelihood(self.ax_e, gd.energies, current=tg, ylabel="E = -log L",
                                                      label="gradient descent", color=plotting.component_color(0))
         e_min = float(self.em_energies.min())
@@ -578,10 +606,11 @@ class GradientDescentExplorer(Explorer):
         te = min(t, self.em.n_iter)
 
         def describe(m):
-            return (f"P = {_fmt(m.weights)}, mu = {_fmt(m.means[:, 0])}, sigma = {_fmt(np.sqrt(m.covariances))}")
+            return (f"P = {_fmt(m.weights, '{:.3g}')}, mu = {_fmt(m.means[:, 0], '{:.3g}')}, "
+                    f"sigma = {_fmt(np.sqrt(m.covariances), '{:.3g}')}")
 
-        lines = [f"learning rate {self.state['learning_rate']:.1e}, {self.PARAMETERIZATIONS[self.state['parameterization']]} "
-                 f"steps; gradient descent: {gd.stop_reason}",
+        lines = [f"learning rate {self.state['learning_rate']:.1e}, steps on {self.state['parameterization']}; "
+                 f"gradient descent: {gd.stop_reason}",
                  f"step {tg}: E = {gd.energies[tg]:.3f}   {describe(gd_mix)}",
                  f"EM iteration {te}: E = {self.em_energies[te]:.3f}   {describe(em_mix)}"]
         rises = sum(1 for e in gd.events[1:tg + 1] if e)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from emcourse import DegeneracyWarning, Mixture, e_step, initialize, m_step, run_em
 
-from conftest import anisotropic_data
+from _data import anisotropic_data
 
 TYPES = ["spherical", "diag", "full"]
 

@@ -5,7 +5,7 @@ from sklearn.mixture import GaussianMixture
 
 from emcourse import initialize, run_em
 
-from conftest import anisotropic_data
+from _data import anisotropic_data
 
 
 def precisions(mix):

@@ -9,10 +9,11 @@ On failure the screenshot and console log paths are in the error message.
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import pytest
 
-from conftest import NOTEBOOKS
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 pytestmark = pytest.mark.browser
 NOTEBOOK_NAMES = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
