@@ -21,7 +21,7 @@ full        [1, x_1..x_d, x_a x_b for a <= b]       1 + d + d(d+1)/2
 * E step: the (n_samples, n_components) matrix of log P_j + log p(x_i|j) is ``Phi @ W``.
 * M step: the sufficient statistics (counts, first and second moments) are ``resp.T @ Phi``.
 
-The data are processed in row chunks that fit in cache, and the shifted log-responsibilities
+The data are processed in blocks of ``CHUNK`` samples, and the shifted log-responsibilities
 are clipped at ``-700`` before ``exp`` (exp of a number below about -708 underflows to a
 subnormal, which is several times slower; e^-700 ~ 1e-304 changes nothing in float64 sums).
 
@@ -44,7 +44,7 @@ CLIP = -700.0
 _EPS10 = 10 * np.finfo(np.float64).eps
 
 
-CHUNK_FLOATS = 2 ** 17  # a block of Phi holds about this many float64 (1 MiB): it stays in L2 cache
+CHUNK = 8192  # samples per block; measured best on 2 cores for every type and d in benchmarks/bench_em.py
 
 
 class FeatureMap:
@@ -82,7 +82,7 @@ class FeatureMap:
         else:
             for row, (a, b) in enumerate(zip(*self.iu), start=1 + d):
                 np.multiply(XcT[a], XcT[b], out=PhiT[row])
-        self.chunk = int(min(8192, max(512, CHUNK_FLOATS // self.n_phi)))
+        self.chunk = CHUNK
 
     # --- E step ------------------------------------------------------------
     def weights_matrix(self, mix: Mixture) -> tuple[np.ndarray, np.ndarray]:

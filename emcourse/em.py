@@ -110,7 +110,7 @@ def _build_mixture(weights, means, covs, covariance_type, n_true, n_samples) -> 
         j = int(bad[0])
         raise DegenerateMixtureError(_degeneracy_message(j, "has collapsed: its variance is 0 to machine precision"), j)
     try:
-        return Mixture(weights, means, covs, covariance_type)
+        return Mixture._from_m_step(weights, means, covs, covariance_type)
     except ValueError as exc:
         j = int(np.argmin(n_true))
         raise DegenerateMixtureError(_degeneracy_message(j, f"is degenerate ({exc})"), j) from None

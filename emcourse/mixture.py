@@ -96,22 +96,39 @@ class Mixture:
                 f"covariances for covariance_type={covariance_type!r} with {K} components in {d} dimensions "
                 f"must have shape {expected}, got {cov.shape}."
             )
+        if covariance_type in ("spherical", "diag") and np.any(cov <= 0):
+            j = int(np.argwhere(cov <= 0)[0][0])
+            raise ValueError(
+                f"variances must be positive; component {j} has {cov[j]}. A variance of 0 is a component "
+                "collapsed onto a point: use a positive value or a variance floor (reg_covar > 0)."
+            )
+        if covariance_type == "full":
+            scale = max(1.0, float(np.abs(cov).max()))
+            if np.abs(cov - np.swapaxes(cov, 1, 2)).max() > 1e-10 * scale:
+                raise ValueError("full covariances must be symmetric matrices; got a non-symmetric one. Use (S + S.T) / 2.")
+        self._freeze(w, mu, cov, covariance_type)
+
+    @classmethod
+    def _from_m_step(cls, weights, means, covariances, covariance_type) -> "Mixture":
+        """Build without re-checking shapes, the weight sum and symmetry, which an M step guarantees.
+
+        Positivity is still checked (the precision factors need it). Used by ``run_em``'s hot loop.
+        """
+        self = object.__new__(cls)
+        self._freeze(weights, means, covariances, covariance_type)
+        return self
+
+    def _freeze(self, w, mu, cov, covariance_type) -> None:
+        """Compute the precision factors and log-determinants, and make every array read-only."""
+        d = mu.shape[1]
         if covariance_type in ("spherical", "diag"):
-            if np.any(cov <= 0):
-                j = int(np.argwhere(cov <= 0)[0][0])
-                raise ValueError(
-                    f"variances must be positive; component {j} has {cov[j]}. A variance of 0 is a component "
-                    "collapsed onto a point: use a positive value or a variance floor (reg_covar > 0)."
-                )
-            prec_chol = 1.0 / np.sqrt(cov)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                prec_chol = 1.0 / np.sqrt(cov)
             if not np.all(np.isfinite(prec_chol)):
                 raise ValueError("variances must be positive; some are so small that 1/variance overflows. "
                                  "Use a variance floor (reg_covar > 0).")
             log_det_half = 0.5 * (d * np.log(cov) if covariance_type == "spherical" else np.log(cov).sum(axis=1))
         else:
-            scale = max(1.0, float(np.abs(cov).max()))
-            if np.abs(cov - np.swapaxes(cov, 1, 2)).max() > 1e-10 * scale:
-                raise ValueError("full covariances must be symmetric matrices; got a non-symmetric one. Use (S + S.T) / 2.")
             try:
                 L = np.linalg.cholesky(cov)                      # all components at once
             except np.linalg.LinAlgError:

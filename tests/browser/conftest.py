@@ -6,26 +6,12 @@ a missing browser a failure.
 """
 from __future__ import annotations
 
-import json
 import os
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from labserver import CHROMIUM, LOOPBACK, ROOT, launch_chromium, start_lab
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-CHROMIUM = os.environ.get("EMCOURSE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-LOOPBACK = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -39,57 +25,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"EMCOURSE_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}: apt-get install chromium")
-    base = tmp_path_factory.mktemp("lab")
-    root = base / "notebooks"                       # JupyterLab autosaves: never serve the repo itself
-    shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    config, settings = base / "config", base / "settings"
-    config.mkdir()
-    (config / "jupyter_server_config.py").write_text(
-        'c.LabApp.news_url = None\n'
-        'c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"\n'
-        'c.LabApp.extension_manager = "readonly"\n')
-    notif = settings / "@jupyterlab" / "apputils-extension"
-    notif.mkdir(parents=True)
-    (notif / "notification.jupyterlab-settings").write_text(json.dumps({"checkForUpdates": False, "fetchNews": "false"}))
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(config), JUPYTERLAB_SETTINGS_DIR=str(settings),
-               JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"), JUPYTER_RUNTIME_DIR=str(base / "runtime"),
-               MPLBACKEND="module://matplotlib_inline.backend_inline")
-    token, port = secrets.token_hex(16), _free_port()
-    log = open(base / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         "--ServerApp.port_retries=0", "--allow-root", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail(f"JupyterLab did not start; see {base / 'server.log'}:\n{(base / 'server.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield {"url": url, "token": token, "root": root}
-    proc.terminate()
     try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        server = start_lab(tmp_path_factory.mktemp("lab"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +42,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 
@@ -113,7 +58,7 @@ class LabPage:
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
 
     def url(self, notebook: str) -> str:
-        return f"{self.server['url']}/lab/tree/{notebook}?token={self.server['token']}&reset"
+        return self.server.notebook_url(notebook)
 
     def save_artifacts(self) -> str:
         ARTIFACTS.mkdir(exist_ok=True)

@@ -12,12 +12,12 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from labserver import run_all
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 pytestmark = pytest.mark.browser
 NOTEBOOK_NAMES = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-TIMEOUT = 120_000
 
 
 @contextlib.contextmanager
@@ -26,21 +26,6 @@ def artifacts_on_failure(lab):
         yield
     except BaseException as exc:
         raise AssertionError(f"{exc}\n{lab.save_artifacts()}") from exc
-
-
-def run_all(lab, notebook):
-    page = lab.page
-    page.goto(lab.url(notebook))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=TIMEOUT)
-    page.wait_for_function("() => document.querySelector('#jp-main-statusbar')?.textContent.includes('Idle')",
-                           timeout=TIMEOUT)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-    page.wait_for_function(
-        """() => { const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
-                   .map(e => e.textContent.trim());
-                   return p.length > 0 && p.every(t => /^\\[\\d+\\]:$/.test(t)); }""", timeout=TIMEOUT)
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=TIMEOUT)
 
 
 def assert_clean(lab):
@@ -112,7 +97,7 @@ def operate_explorer(lab, ex, index):
 def test_notebook_runs_and_every_explorer_responds(lab_page, notebook):
     lab = lab_page
     with artifacts_on_failure(lab):
-        run_all(lab, notebook)
+        run_all(lab.page, lab.url(notebook))
         assert_clean(lab)
         explorers = lab.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .emcourse-explorer")
         for i in range(explorers.count()):
