@@ -3,11 +3,11 @@
 Floor 1 (the engine) is importable from here; see ``notebooks/00_start_here.ipynb``.
 """
 from .checkup import doctor
-from .em import DegeneracyWarning, DegenerateMixtureError, EMResult, e_step, m_step, run_em
+from .em import DegeneracyWarning, DegenerateMixtureError, EMResult, e_step, free_energy, m_step, run_em
 from .mixture import Mixture
 from .seeding import initialize
 
 __version__ = "0.1.0"
 
 __all__ = ["Mixture", "e_step", "m_step", "run_em", "initialize", "EMResult", "DegeneracyWarning",
-           "DegenerateMixtureError", "doctor", "__version__"]
+           "DegenerateMixtureError", "free_energy", "doctor", "__version__"]

@@ -191,3 +191,110 @@ def check_mean_gradient(grad_means) -> CheckResult:
                     "differences of E.")
         return _report(False, hint, name)
     return _report(True, "", name)
+
+
+# --- lesson 4 ----------------------------------------------------------------------------------------
+
+def _e_step_cases():
+    rng = np.random.default_rng(4)
+    X1 = np.vstack([rng.normal(0, 1, (20, 2)), rng.normal(4, 0.5, (15, 2))])
+    X3 = rng.normal(0, 1, (30, 3))
+    far = np.array([[0.0, 0.0], [40.0, 40.0], [-35.0, 5.0]])
+    return [
+        (X1, np.array([0.5, 0.5]), np.array([[0.0, 0.0], [4.0, 4.0]]), np.array([1.0, 0.25])),
+        (X3, np.array([0.2, 0.3, 0.5]), rng.normal(0, 1, (3, 3)), np.array([0.5, 1.0, 2.0])),
+        (far, np.array([0.5, 0.5]), np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1.0, 1.0])),
+    ]
+
+
+def check_e_step(e_step) -> CheckResult:
+    """Check ``e_step(X, weights, means, variances) -> resp (N, M)`` for the spherical model.
+
+    Introduced in ``notebooks/04_em_algorithm.ipynb``.
+    """
+    name = "e_step"
+    for X, w, mu, var in _e_step_cases():
+        value, err = _call(e_step, X.copy(), w.copy(), mu.copy(), var.copy())
+        if err:
+            return _report(False, err, name)
+        got, err = _as_array(value, (len(X), len(w)), "responsibilities of shape (N, M)")
+        if err:
+            return _report(False, err, name)
+        expected = Mixture(w, mu, var).responsibilities(X)
+        if np.allclose(got, expected, atol=1e-8):
+            continue
+        d = X.shape[1]
+        a = np.log(w) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var           # no (2 pi sigma^2)^(-d/2)
+        no_norm = np.exp(a - a.max(1, keepdims=True))
+        no_norm /= no_norm.sum(1, keepdims=True)
+        if not np.all(np.isfinite(got)):
+            hint = ("you returned NaN or inf. For a point far from every component each P_j p(x|j) underflows to 0, "
+                    "and 0/0 = NaN. Work with logs: a_ij = log P_j + log p(x_i|j), subtract the row maximum, then "
+                    "exponentiate and normalise (log-sum-exp).")
+        elif not np.allclose(got.sum(axis=1), 1.0, atol=1e-6):
+            hint = "each row must sum to 1: divide P_j p(x_i|j) by p(x_i) = sum_j P_j p(x_i|j)."
+        elif np.allclose(got, no_norm, atol=1e-8):
+            hint = (f"the normalisation (2 pi sigma_j^2)^(-d/2) matters here (d = {d}): components with different "
+                    "variances have different heights, so it does not cancel between components.")
+        else:
+            i, j = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
+            hint = f"P({j + 1} | x_{i}) is {got[i, j]:.6g}, expected {expected[i, j]:.6g}. Check p(x|j) for the spherical model."
+        return _report(False, hint, name)
+    return _report(True, "", name)
+
+
+def check_m_step(m_step) -> CheckResult:
+    """Check ``m_step(X, resp) -> (weights, means, variances)`` for the spherical model.
+
+    Introduced in ``notebooks/04_em_algorithm.ipynb``.
+    """
+    from .em import m_step as engine_m_step
+
+    name = "m_step"
+    rng = np.random.default_rng(5)
+    X1 = np.vstack([rng.normal(0, 1, (25, 2)), rng.normal(3, 0.5, (15, 2))])
+    R1 = Mixture([0.5, 0.5], [[0.0, 0.0], [3.0, 3.0]], [1.0, 0.5]).responsibilities(X1)
+    X2 = rng.normal(0, 1, (30, 3))
+    R2 = rng.dirichlet(np.ones(3), size=30)
+    X3 = X1 + 1e8                                                   # far from the origin
+    for X, R in [(X1, R1), (X2, R2), (X3, R1)]:
+        value, err = _call(m_step, X.copy(), R.copy())
+        if err:
+            return _report(False, err, name)
+        if not isinstance(value, (tuple, list)) or len(value) != 3:
+            return _report(False, "return three things: (weights, means, variances).", name)
+        N, d = X.shape
+        M = R.shape[1]
+        parts = []
+        for v, shape, what in zip(value, [(M,), (M, d), (M,)], ["weights (M,)", "means (M, d)", "variances (M,)"]):
+            arr, err = _as_array(v, shape, what)
+            if err:
+                return _report(False, err, name)
+            parts.append(arr)
+        w, mu, var = parts
+        ref = engine_m_step(X, R, "spherical", 0.0)
+        Nj = R.sum(axis=0)
+        if not np.allclose(w, ref.weights, rtol=1e-7):
+            hint = ("the weights must be P_j = N_j / N with N_j = sum_i r_ij (they sum to 1)."
+                    if np.allclose(w, Nj) else f"weights: you returned {np.round(w, 4).tolist()}, expected "
+                    f"{np.round(ref.weights, 4).tolist()} (P_j = N_j / N).")
+            return _report(False, hint, name)
+        if not np.allclose(mu, ref.means, rtol=1e-7, atol=1e-9 * np.abs(X).max()):
+            if np.allclose(mu, ref.means * N, rtol=1e-6):
+                hint = ("your means are N times too large: that is slide 13's slip (dividing by P_j). Divide by "
+                        "N_j = sum_i r_ij = N P_j.")
+            else:
+                hint = "mu_j = sum_i r_ij x_i / N_j: a responsibility-weighted average of the points."
+            return _report(False, hint, name)
+        if not np.allclose(var, ref.covariances, rtol=1e-6):
+            if np.allclose(var, ref.covariances * d, rtol=1e-6):
+                hint = f"your variances are d = {d} times too large: the spherical model divides by d N_j (slide 13's 1/d)."
+            elif np.allclose(var, ref.covariances * N, rtol=1e-6):
+                hint = "your variances are N times too large (slide 13's slip): divide by d N_j, not by d P_j."
+            elif np.abs(X).max() > 1e6:
+                hint = ("right on data near 0, wrong on data near 1e8: <x^2> - <x>^2 cancels catastrophically far from "
+                        "the origin. Compute the spread around the mean: sum_i r_ij |x_i - mu_j|^2 / (d N_j).")
+            else:
+                hint = "sigma_j^2 = sum_i r_ij |x_i - mu_j|^2 / (d N_j), with the new mean mu_j."
+            return _report(False, hint, name)
+    return _report(True, "", name)

@@ -15,7 +15,7 @@ REQUIREMENTS = (
     ("ipywidgets", "8.0", "sliders and buttons"),
     ("jupyterlab", "4.0", "the notebook interface"),
     ("ipykernel", "6.0", "running Python in the notebook"),
-    ("pillow", "10.0", "turning figures into images for the explorers"),
+    ("pillow", "10.0", "reading the sample images of lesson 9"),
     ("scikit-learn", "1.3", "reference results and bundled data sets"),
 )
 FIX = "From the course folder run `make lab` (it installs the pinned versions in .venv), then pick the kernel of .venv."

@@ -67,6 +67,35 @@ def e_step(X, mixture: Mixture) -> tuple[np.ndarray, float]:
     return resp, float(np.sum(log_p))
 
 
+def free_energy(X, mixture: Mixture, resp) -> float:
+    """Neal and Hinton's free energy F(q, theta) = sum_i sum_j q_ij [log P_j + log p(x_i|j) - log q_ij].
+
+    F = log L - KL(q || posterior) <= log L, with equality exactly when q is the posterior (after an
+    E step). The M step raises F; together these prove that EM never decreases log L.
+    Introduced in ``notebooks/04_em_algorithm.ipynb``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    mixture : Mixture
+        The parameters theta.
+    resp : array-like of shape (n_samples, n_components)
+        Any distribution q over components for each point (rows sum to 1).
+
+    Returns
+    -------
+    float
+    """
+    X = check_X(X, n_features=mixture.n_features)
+    q = _check_resp(resp, X.shape[0])
+    if q.shape[1] != mixture.n_components:
+        raise ValueError(f"resp has {q.shape[1]} columns but the mixture has {mixture.n_components} components.")
+    a = mixture.weighted_log_pdf(X)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(q > 0, q * (a - np.log(q)), 0.0)     # 0 log 0 = 0
+    return float(terms.sum())
+
+
 def _check_resp(resp, n_samples: int) -> np.ndarray:
     try:
         R = np.asarray(resp, dtype=np.float64)

@@ -201,6 +201,15 @@ class Mixture:
         cov = {"spherical": K, "diag": K * d, "full": K * d * (d + 1) // 2}[self._covariance_type]
         return K * d + cov + K - 1
 
+    def bic(self, X) -> float:
+        """Bayesian information criterion -2 log L + p log N (lower is better); p = :attr:`n_parameters`."""
+        X = check_X(X, n_features=self.n_features)
+        return -2.0 * self.log_likelihood(X) + self.n_parameters * np.log(X.shape[0])
+
+    def aic(self, X) -> float:
+        """Akaike information criterion -2 log L + 2 p (lower is better)."""
+        return -2.0 * self.log_likelihood(X) + 2.0 * self.n_parameters
+
     def replace(self, **changes) -> "Mixture":
         """A new mixture with some of ``weights``, ``means``, ``covariances`` changed."""
         args = dict(weights=self._weights, means=self._means, covariances=self._covariances,

@@ -17,20 +17,21 @@ from matplotlib.patches import Ellipse
 
 from .mixture import Mixture
 
-#: Okabe–Ito palette (colour-blind safe), without black.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+#: Okabe–Ito palette (colour-blind safe), without black, then two of Paul Tol's muted colours (ten in all).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
+           "#882255", "#44AA99")
 #: One marker shape per component, so colour is never the only cue.
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "p")
 TOTAL_COLOR = "#222222"
 
 
 def component_color(j: int) -> str:
-    """Colour of component ``j`` (cycles after 8)."""
+    """Colour of component ``j`` (cycles after 10)."""
     return PALETTE[j % len(PALETTE)]
 
 
 def component_marker(j: int) -> str:
-    """Marker shape of component ``j`` (cycles after 8)."""
+    """Marker shape of component ``j`` (cycles after 10)."""
     return MARKERS[j % len(MARKERS)]
 
 
@@ -329,4 +330,20 @@ def draw_surface(ax, values, extent, *, current=None, artists=None, cmap="viridi
     artists["image"].set_data(values)
     artists["image"].set_clim(np.nanmin(values), np.nanmax(values))
     artists["marker"].set_data([cx], [cy])
+    return artists
+
+
+def draw_fit(ax, X, mixture: Mixture, *, artists=None, size=12):
+    """A 2-D data set coloured by the responsibilities of ``mixture``, with its 1- and 2-sigma ellipses.
+
+    Returns
+    -------
+    dict with ``"points"`` (see :func:`draw_samples_2d`) and ``"ellipses"`` (see :func:`draw_ellipses`).
+    """
+    resp = mixture.responsibilities(X)
+    if artists is None:
+        return {"points": draw_samples_2d(ax, X, resp=resp, size=size),
+                "ellipses": draw_ellipses(ax, mixture)}
+    draw_samples_2d(ax, X, resp=resp, artists=artists["points"])
+    draw_ellipses(ax, mixture, artists=artists["ellipses"])
     return artists

@@ -102,3 +102,76 @@ def grad_by_sigma(x, w, mu, s):
 def test_check_mean_gradient(func, passed, fragment):
     res = checks.check_mean_gradient(func)
     assert bool(res) is passed and fragment in res.message
+
+
+def e_right(X, w, mu, var):
+    d = X.shape[1]
+    a = np.log(w) - 0.5 * d * np.log(2 * np.pi * var) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var
+    return np.exp(a - logsumexp(a, axis=1, keepdims=True))
+
+
+def e_naive(X, w, mu, var):
+    d = X.shape[1]
+    p = w * np.exp(-0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var) / (2 * np.pi * var) ** (d / 2)
+    return p / p.sum(1, keepdims=True)
+
+
+def e_unnormalised(X, w, mu, var):
+    d = X.shape[1]
+    return w * np.exp(-0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var) / (2 * np.pi * var) ** (d / 2)
+
+
+def e_no_norm(X, w, mu, var):
+    a = np.log(w) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var
+    return np.exp(a - logsumexp(a, axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("func, passed, fragment", [
+    (e_right, True, "public checks passed"),
+    (e_naive, False, "log-sum-exp"),
+    (e_unnormalised, False, "sum to 1"),
+    (e_no_norm, False, "normalisation"),
+    (stub, False, "not yet implemented"),
+])
+def test_check_e_step(func, passed, fragment):
+    with np.errstate(all="ignore"):
+        res = checks.check_e_step(func)
+    assert bool(res) is passed and fragment in res.message
+
+
+def m_right(X, R):
+    Nj = R.sum(0)
+    mu = R.T @ X / Nj[:, None]
+    var = np.array([R[:, j] @ ((X - mu[j]) ** 2).sum(1) for j in range(R.shape[1])]) / (X.shape[1] * Nj)
+    return Nj / len(X), mu, var
+
+
+def m_slide13(X, R):
+    w, mu, var = m_right(X, R)
+    return w, mu * len(X), var
+
+
+def m_no_d(X, R):
+    w, mu, var = m_right(X, R)
+    return w, mu, var * X.shape[1]
+
+
+def m_uncentred(X, R):
+    Nj = R.sum(0)
+    mu = R.T @ X / Nj[:, None]
+    ex2 = (R.T @ (X ** 2).sum(1)) / Nj
+    return Nj / len(X), mu, (ex2 - (mu ** 2).sum(1)) / X.shape[1]
+
+
+@pytest.mark.parametrize("func, passed, fragment", [
+    (m_right, True, "public checks passed"),
+    (m_slide13, False, "slide 13"),
+    (m_no_d, False, "1/d"),
+    (m_uncentred, False, "cancels catastrophically"),
+    (lambda X, R: (R.sum(0),) + m_right(X, R)[1:], False, "N_j / N"),
+    (lambda X, R: m_right(X, R)[:2], False, "three things"),
+    (stub, False, "not yet implemented"),
+])
+def test_check_m_step(func, passed, fragment):
+    res = checks.check_m_step(func)
+    assert bool(res) is passed and fragment in res.message

@@ -153,3 +153,41 @@ def test_n_parameters_matches_sklearn_counts(iris):
     assert initialize(iris, 3, "full", rng=0).n_parameters == 44
     assert initialize(iris, 3, "diag", rng=0).n_parameters == 2 * 3 * 4 + 3 - 1
     assert initialize(iris, 3, "spherical", rng=0).n_parameters == 3 * 4 + 3 + 2
+
+
+@pytest.mark.parametrize("cov_type", TYPES)
+def test_bic_and_aic_match_sklearn(cov_type, iris):
+    from sklearn.mixture import GaussianMixture
+
+    gm = GaussianMixture(3, covariance_type=cov_type, random_state=0).fit(iris)
+    mix = Mixture(gm.weights_, gm.means_, gm.covariances_, cov_type)
+    assert mix.bic(iris) == pytest.approx(gm.bic(iris), rel=1e-10)
+    assert mix.aic(iris) == pytest.approx(gm.aic(iris), rel=1e-10)
+
+
+def test_restarts_find_distinct_optima_on_the_grid():
+    from emcourse import datasets
+    from emcourse.restarts import distinct_optima, run_restarts
+
+    data = datasets.make_grid(rng=0)
+    runs = run_restarts(data.X, 9, seeds=range(12), max_iter=500, tol=1e-6)
+    optima = distinct_optima(runs, len(data.X))
+    assert sum(len(s) for _, s in optima) == 12
+    assert [ll for ll, _ in optima] == sorted((ll for ll, _ in optima), reverse=True)
+    assert len(optima) >= 2                       # EM gets stuck on the grid from some starts
+    truth = data.truth.log_likelihood(data.X) / len(data.X)
+    assert optima[0][0] >= truth - 0.01           # the best start reaches (about) the global optimum
+
+
+def test_free_energy_equals_log_likelihood_after_e_step_and_is_lower_otherwise(iris):
+    from emcourse import free_energy
+
+    mix = initialize(iris, 3, "full", rng=2)
+    resp, ll = e_step(iris, mix)
+    assert free_energy(iris, mix, resp) == pytest.approx(ll, rel=1e-12)
+    other = np.random.default_rng(0).dirichlet(np.ones(3), size=len(iris))
+    assert free_energy(iris, mix, other) < ll
+    # the M step raises F with q fixed, and then log L(new) >= F(q, new) >= F(q, old) = log L(old)
+    new = m_step(iris, resp, "full")
+    assert free_energy(iris, new, resp) >= ll
+    assert new.log_likelihood(iris) >= free_energy(iris, new, resp)

@@ -3,7 +3,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from emcourse import Mixture
+from emcourse import Mixture, datasets
 from emcourse import widgets as W
 
 
@@ -16,6 +16,9 @@ EXPLORERS = {
     "MixtureDensity1D_3": lambda: W.MixtureDensity1D((0.3, 0.3, 0.4), (-2, 0, 2), (0.5, 1, 0.7)),
     "MixtureDensity2D": lambda: W.MixtureDensity2D(),
     "LikelihoodExplorer": lambda: W.LikelihoodExplorer(data_1d()),
+    "EMExplorer": lambda: W.EMExplorer({n: datasets.load(n) for n in ("well separated", "3 x 3 grid")},
+                                       settings=("n_components", "init_method", "seed", "covariance_type", "heuristic"),
+                                       max_iter=60),
     "GradientDescentExplorer": lambda: W.GradientDescentExplorer(
         data_1d(), Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), n_steps=40),
 }
@@ -39,7 +42,9 @@ def test_explorer_sweep(name):
     assert ex.png().startswith(b"\x89PNG") and ex.summary()
     assert set(ex.state) == set(ex.controls)
     for cname, control in ex.controls.items():
-        if hasattr(control, "options"):
+        if isinstance(control, widgets.Checkbox):
+            values = [not control.value, control.value]
+        elif hasattr(control, "options"):
             values = list(control.options)[::-1] + [control.options[0]]
         elif isinstance(control, widgets.FloatLogSlider):
             values = [control.base ** control.min, control.base ** control.max,
@@ -121,3 +126,33 @@ def test_gradient_descent_explorer_scrubs_stored_runs():
     assert np.all(np.isfinite(ex.run().energies))
     ex.set(parameterization="raw P_j and σ_j (naive)")
     assert "left the constraints" in ex.summary()
+
+
+def test_fast_png_encoder_round_trips_exactly():
+    import io
+
+    from PIL import Image
+
+    rgba = np.random.default_rng(0).integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(W.encode_png(rgba))))
+    assert decoded.shape == (37, 53, 3)
+    np.testing.assert_array_equal(decoded, rgba[:, :, :3])
+    ex = W.MixtureDensity1D()
+    shown = np.asarray(Image.open(io.BytesIO(ex.png())))
+    np.testing.assert_array_equal(shown, np.asarray(ex.figure.canvas.buffer_rgba())[:, :, :3])
+
+
+def test_em_explorer_scrubs_the_stored_run_and_reruns_on_settings():
+    g = datasets.make_grid(rng=0)
+    ex = W.EMExplorer(g, n_components=9, seed=0, settings=("seed", "heuristic"), max_iter=500, tol=1e-8)
+    run = ex.run
+    assert ex.controls["iteration"].value == run.n_iter            # shows where the run ends
+    ex.set(iteration=3)
+    assert ex.run is run and "iteration 3 of" in ex.summary()
+    assert f"log L = {run.log_likelihoods[3]:.3f}" in ex.summary()
+    ex.set(heuristic=True)
+    assert ex.run is not run and hasattr(ex.run, "events")
+    assert ex.controls["iteration"].max == len(ex.run.history) - 1
+    if ex.run.reset_iterations:
+        ex.set(iteration=ex.run.reset_iterations[0])
+        assert "reset here" in ex.summary()

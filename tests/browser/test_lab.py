@@ -81,8 +81,20 @@ def operate_explorer(lab, ex, index):
             except AssertionError as exc:
                 raise AssertionError(f"explorer {index}, dropdown {s}: {exc}") from None
             operated += 1
-        for b in range(ex.locator("button.jupyter-button:visible").count()):
-            button = ex.locator("button.jupyter-button:visible").nth(b)
+        players = ex.locator(".widget-play:visible")
+        for k in range(players.count()):            # a Play widget: press play, see frames change, then pause
+            buttons = players.nth(k).locator("button")
+            old_src, old_text = img.get_attribute("src"), readout.inner_text()
+            buttons.nth(0).click()
+            try:
+                wait_changed(page, img, readout, old_src, old_text)
+            except AssertionError as exc:
+                raise AssertionError(f"explorer {index}, play button {k}: {exc}") from None
+            buttons.nth(1).click()
+            operated += 1
+        plain_buttons = ex.locator("button.jupyter-button:visible:not(.widget-play button)")
+        for b in range(plain_buttons.count()):
+            button = plain_buttons.nth(b)
             old_src, old_text = img.get_attribute("src"), readout.inner_text()
             button.click()
             try:
