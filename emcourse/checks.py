@@ -298,3 +298,154 @@ def check_m_step(m_step) -> CheckResult:
                 hint = "sigma_j^2 = sum_i r_ij |x_i - mu_j|^2 / (d N_j), with the new mean mu_j."
             return _report(False, hint, name)
     return _report(True, "", name)
+
+
+def check_em_loop(em_loop) -> CheckResult:
+    """Check ``em_loop(X, weights, means, variances, n_iter) -> log_likelihoods (n_iter + 1,)`` (spherical EM).
+
+    Entry t is log L of the parameters after t iterations (entry 0: the start). Used in homework 2.
+    """
+    from .em import run_em
+
+    name = "em_loop"
+    rng = np.random.default_rng(6)
+    X = np.vstack([rng.normal(0, 1, (40, 2)), rng.normal(4, 0.6, (30, 2))])
+    w, mu, var = np.array([0.5, 0.5]), np.array([[1.0, 0.0], [2.0, 3.0]]), np.array([2.0, 2.0])
+    value, err = _call(em_loop, X.copy(), w.copy(), mu.copy(), var.copy(), 10)
+    if err:
+        return _report(False, err, name)
+    got, err = _as_array(value, (11,), "11 log-likelihoods (the start and after each of 10 iterations)")
+    if err:
+        return _report(False, err, name)
+    expected = run_em(X, Mixture(w, mu, var), max_iter=10, tol=0.0, reg_covar=0.0).log_likelihoods
+    if np.allclose(got, expected, rtol=1e-8):
+        return _report(True, "", name)
+    if np.allclose(got[1:], expected[:-1], rtol=1e-8):
+        hint = "your list is shifted by one: entry 0 must be log L of the starting parameters, before any M step."
+    elif np.any(np.diff(got) < -1e-6):
+        hint = "your log-likelihood goes down at some iteration: EM never does that. Check the M step (new mean, 1/(d N_j))."
+    else:
+        hint = f"you returned {np.round(got[:3], 3).tolist()}..., expected {np.round(expected[:3], 3).tolist()}..."
+    return _report(False, hint, name)
+
+
+# --- lesson 6 / homework 3 ------------------------------------------------------------------------------
+
+def check_welford(welford) -> CheckResult:
+    """Check ``welford(stream) -> (means, variances)``: running mean and ML variance after each sample.
+
+    Used in ``notebooks/06_online_updates.ipynb`` and homework 3.
+    """
+    name = "welford"
+    toy = np.array([2.0, 4, 4, 4, 5, 5, 7, 9])
+    far = np.random.default_rng(7).normal(0, 1, 200) + 1e9
+    for stream in (toy, far):
+        value, err = _call(welford, stream.copy())
+        if err:
+            return _report(False, err, name)
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            return _report(False, "return two arrays: (means, variances), one entry per sample.", name)
+        means, err = _as_array(value[0], stream.shape, "running means, one per sample")
+        if err:
+            return _report(False, err, name)
+        var, err = _as_array(value[1], stream.shape, "running variances, one per sample")
+        if err:
+            return _report(False, err, name)
+        n = np.arange(1, stream.size + 1)
+        exp_mean = np.cumsum(stream - stream[0]) / n + stream[0]
+        exp_var = np.array([np.var(stream[:k]) for k in n])
+        if not np.allclose(means, exp_mean, rtol=1e-12, atol=1e-9):
+            return _report(False, "the running means are off: mu_n = mu_{n-1} + (x_n - mu_{n-1}) / n.", name)
+        if not np.allclose(var, exp_var, rtol=1e-6, atol=1e-9):
+            if stream is toy and np.isclose(var[-1], 3.34, atol=0.01):
+                hint = "that is slide 23's recursion (3.343 on the toy data); Welford's exact update gives 4.0."
+            elif stream is far:
+                hint = ("right near 0, wrong at 1e9: you are computing <x^2> - <x>^2, which cancels catastrophically. "
+                        "Use M2_n = M2_{n-1} + (x_n - mu_{n-1})(x_n - mu_n) and variance M2_n / n.")
+            else:
+                hint = f"on [2,4,4,4,5,5,7,9] the last variance should be 4.0 (the 1/n variance); you returned {var[-1]:.4g}."
+            return _report(False, hint, name)
+    return _report(True, "", name)
+
+
+def check_starved(starved) -> CheckResult:
+    """Check ``starved(resp) -> array of component indices`` with N_j < N / (2M) (slide 30). Homework 3."""
+    name = "starved"
+    resp = np.zeros((100, 4))
+    resp[:40, 0] = resp[40:80, 1] = resp[80:88, 2] = resp[88:, 3] = 1.0      # N_j = 40, 40, 8, 12; N/(2M) = 12.5
+    soft = np.random.default_rng(8).dirichlet([5, 5, 0.3], size=60)
+    for R in (resp, soft):
+        value, err = _call(starved, R.copy())
+        if err:
+            return _report(False, err, name)
+        try:
+            got = sorted(int(v) for v in np.ravel(value))
+        except (TypeError, ValueError):
+            return _report(False, f"return the indices of the starved components (integers); got {value!r}.", name)
+        n, M = R.shape
+        expected = np.flatnonzero(R.sum(0) < n / (2 * M)).tolist()
+        if got != expected:
+            hint = (f"for N_j = {np.round(R.sum(0), 1).tolist()} and threshold N/(2M) = {n / (2 * M):g} expected "
+                    f"{expected}, you returned {got}. N_j is the column sum of the responsibilities.")
+            return _report(False, hint, name)
+    return _report(True, "", name)
+
+
+# --- lesson 8 / homework 4 ------------------------------------------------------------------------------
+
+def _smem_case():
+    rng = np.random.default_rng(9)
+    X = np.vstack([rng.normal(0, 0.5, (40, 2)), rng.normal([3, 0], 0.5, (40, 2)), rng.normal([1.5, 3], 0.5, (40, 2))])
+    mix = Mixture([0.4, 0.2, 0.2, 0.2], [[1.5, 0.0], [1.4, 3.0], [1.6, 3.1], [0.0, 1.0]], [1.5, 0.3, 0.3, 0.8])
+    return X, mix, mix.responsibilities(X)
+
+
+def check_merge_criterion(merge_criterion) -> CheckResult:
+    """Check ``merge_criterion(resp) -> (M, M)``: J_merge(i, j) = P_i^T P_j, posterior vectors (SMEM). Homework 4."""
+    name = "merge_criterion"
+    _, _, R = _smem_case()
+    value, err = _call(merge_criterion, R.copy())
+    if err:
+        return _report(False, err, name)
+    got, err = _as_array(value, (R.shape[1],) * 2, "an (M, M) matrix")
+    if err:
+        return _report(False, err, name)
+    expected = R.T @ R
+    if np.allclose(got, expected, rtol=1e-10):
+        return _report(True, "", name)
+    if np.allclose(got, R @ R.T if R.shape[0] == R.shape[1] else got * np.nan):
+        hint = "that multiplies over components; J_merge multiplies the posterior vectors over the data points: R.T @ R."
+    else:
+        hint = ("J_merge(i, j) = sum_n P(i | x_n) P(j | x_n), the inner product of two columns of resp "
+                "(unnormalised, as in the paper).")
+    return _report(False, hint, name)
+
+
+def check_split_criterion(split_criterion) -> CheckResult:
+    """Check ``split_criterion(X, weights, means, variances, resp) -> (M,)``: the local KL divergence of SMEM.
+
+    J_split(k) = sum_n f_nk log(f_nk / p(x_n | k)), f_nk = r_nk / sum_m r_mk (spherical components). Homework 4.
+    """
+    name = "split_criterion"
+    X, mix, R = _smem_case()
+    value, err = _call(split_criterion, X.copy(), mix.weights.copy(), mix.means.copy(), mix.covariances.copy(), R.copy())
+    if err:
+        return _report(False, err, name)
+    got, err = _as_array(value, (R.shape[1],), "one value per component, shape (M,)")
+    if err:
+        return _report(False, err, name)
+    f = R / R.sum(axis=0)
+    logp = mix.component_log_pdf(X)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.where(f > 0, f * (np.log(f) - logp), 0.0).sum(axis=0)
+    if np.allclose(got, expected, rtol=1e-8, atol=1e-10):
+        return _report(True, "", name)
+    weighted = np.where(f > 0, f * (np.log(f) - (logp + np.log(mix.weights))), 0.0).sum(axis=0)
+    if np.allclose(got, weighted, rtol=1e-8):
+        hint = "use the component density p(x_n | k) alone, not P_k p(x_n | k): the criterion compares shapes."
+    elif np.allclose(got, (R * (np.log(np.maximum(R, 1e-300)) - logp)).sum(0), rtol=1e-6):
+        hint = "normalise the posteriors over the data first: f_nk = r_nk / sum_m r_mk (each column sums to 1)."
+    else:
+        hint = (f"you returned {np.round(got, 3).tolist()}, expected {np.round(expected, 3).tolist()}. The straddling "
+                "component (index 0 here) should have the largest value.")
+    return _report(False, hint, name)
