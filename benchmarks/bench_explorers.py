@@ -3,7 +3,9 @@
 The PNG is produced the way the inline backend does (Agg, dpi 100). For each explorer and each
 slider, the control is moved through 25 values (a sweep there and back) and the time of each
 change (observer -> update -> render -> PNG bytes in the Image widget) is recorded.
-Prints median and 90th percentile per control. A benchmark, not a test: results go in
+Prints median and 90th percentile per control. Controls that re-run an algorithm (seed, number of
+components, learning rate, ...) update on release (continuous_update=False) and cost more: the first
+change of each value computes the run, later ones reuse the cache. A benchmark, not a test: results go in
 benchmarks/RESULTS.md.
 
 Usage:  python benchmarks/bench_explorers.py
@@ -19,7 +21,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 import ipywidgets as ipw
 import numpy as np
 
-from emcourse import Mixture
+from emcourse import Mixture, datasets
 from emcourse import widgets as W
 
 N_CHANGES = 25
@@ -35,6 +37,11 @@ EXPLORERS = {
     "MixtureDensity2D (N=300)": lambda: W.MixtureDensity2D(n_samples=300),
     "MixtureDensity2D (N=1000)": lambda: W.MixtureDensity2D(n_samples=1000),
     "LikelihoodExplorer (N=60)": lambda: W.LikelihoodExplorer(data_1d()),
+    "EMExplorer (grid, N=900, M=9)": lambda: W.EMExplorer(datasets.make_grid(rng=0), n_components=9,
+                                                          settings=("seed", "heuristic"), max_iter=500),
+    "EMExplorer (4 data sets, all settings)": lambda: W.EMExplorer(
+        {n: datasets.load(n) for n in datasets.DATASETS},
+        settings=("n_components", "init_method", "seed", "covariance_type")),
     "GradientDescentExplorer (N=100, 100 steps)": lambda: W.GradientDescentExplorer(
         Mixture([0.6, 0.4], [[-2.0], [2.0]], [0.64, 0.36]).sample(100, 0)[0],
         Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), n_steps=100),
@@ -42,6 +49,8 @@ EXPLORERS = {
 
 
 def sweep_values(control):
+    if isinstance(control, ipw.Checkbox):
+        return [i % 2 == 0 for i in range(N_CHANGES)]
     if isinstance(control, ipw.FloatLogSlider):
         lo, hi = control.min, control.max
         exps = np.concatenate([np.linspace(lo, hi, 13), np.linspace(hi, lo, 13)[1:]])
@@ -68,6 +77,8 @@ def main():
         for cname, control in ex.controls.items():
             times = []
             for value in sweep_values(control)[:N_CHANGES]:
+                if value == control.value:          # no change, no callback: nothing to time
+                    continue
                 t0 = time.perf_counter()
                 control.value = value
                 times.append(time.perf_counter() - t0)

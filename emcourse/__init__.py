@@ -4,10 +4,11 @@ Floor 1 (the engine) is importable from here; see ``notebooks/00_start_here.ipyn
 """
 from .checkup import doctor
 from .em import DegeneracyWarning, DegenerateMixtureError, EMResult, e_step, free_energy, m_step, run_em
+from .artmap import GaussianARTMAP
 from .mixture import Mixture
 from .seeding import initialize
 
 __version__ = "0.1.0"
 
 __all__ = ["Mixture", "e_step", "m_step", "run_em", "initialize", "EMResult", "DegeneracyWarning",
-           "DegenerateMixtureError", "free_energy", "doctor", "__version__"]
+           "DegenerateMixtureError", "free_energy", "GaussianARTMAP", "doctor", "__version__"]

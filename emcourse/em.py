@@ -13,7 +13,7 @@ import numpy as np
 
 from ._fast import FeatureMap
 from ._validation import check_covariance_type, check_nonnegative_float, check_whole_number, check_X
-from .mixture import Mixture, logsumexp_rows
+from .mixture import Mixture, logsumexp_rows, normalized_exp_rows
 
 _EPS10 = 10 * np.finfo(np.float64).eps
 COLLAPSE_RTOL = 1e3 * np.finfo(np.float64).eps
@@ -63,7 +63,7 @@ def e_step(X, mixture: Mixture) -> tuple[np.ndarray, float]:
             f"point {i} has zero density under every component (log p(x_i) = {log_p[i]}): it is so many standard "
             "deviations from every mean that the density underflows even in log space. Start from means nearer "
             "the data or from larger variances.")
-    resp = np.exp(a - log_p[:, None])
+    resp = normalized_exp_rows(a)
     return resp, float(np.sum(log_p))
 
 

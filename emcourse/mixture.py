@@ -44,6 +44,19 @@ def logsumexp_rows(a: np.ndarray) -> np.ndarray:
         return m_safe + np.log(s)
 
 
+def normalized_exp_rows(a: np.ndarray) -> np.ndarray:
+    """Row-wise softmax exp(a_ij) / sum_j exp(a_ij), shifting by the row maximum and then dividing.
+
+    (Subtracting the log-sum-exp instead can fail when every entry is about -1e300: the maximum
+    swallows log K and the rows no longer sum to 1.)
+    """
+    m = np.max(a, axis=1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(under="ignore"):
+        e = np.exp(a - m)
+    return e / e.sum(axis=1, keepdims=True)
+
+
 class Mixture:
     """A mixture of Gaussians: weights, means and covariances. Immutable.
 
@@ -283,8 +296,7 @@ class Mixture:
 
     def responsibilities(self, X) -> np.ndarray:
         """Posteriors P(j | x_i), shape (n_samples, n_components); each row sums to 1."""
-        a = self.weighted_log_pdf(X)
-        return np.exp(a - logsumexp_rows(a)[:, None])
+        return normalized_exp_rows(self.weighted_log_pdf(X))
 
     def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
         """Draw points from the mixture.

@@ -191,3 +191,10 @@ def test_free_energy_equals_log_likelihood_after_e_step_and_is_lower_otherwise(i
     new = m_step(iris, resp, "full")
     assert free_energy(iris, new, resp) >= ll
     assert new.log_likelihood(iris) >= free_energy(iris, new, resp)
+
+
+def test_responsibilities_of_absurdly_far_points_still_sum_to_one():
+    mix = Mixture([0.5, 0.5], [[0.0], [1.0]], [1.0, 1.0])
+    resp = mix.responsibilities([[1e150], [-1e150], [3.0]])
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0)
+    assert np.all(np.isfinite(resp))
