@@ -7,8 +7,9 @@ from .em import DegeneracyWarning, DegenerateMixtureError, EMResult, e_step, fre
 from .artmap import GaussianARTMAP
 from .mixture import Mixture
 from .seeding import initialize
+from .smem import run_smem
 
 __version__ = "0.1.0"
 
 __all__ = ["Mixture", "e_step", "m_step", "run_em", "initialize", "EMResult", "DegeneracyWarning",
-           "DegenerateMixtureError", "free_energy", "GaussianARTMAP", "doctor", "__version__"]
+           "DegenerateMixtureError", "free_energy", "GaussianARTMAP", "run_smem", "doctor", "__version__"]

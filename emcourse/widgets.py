@@ -25,6 +25,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
 
 from . import plotting
 from .mixture import Mixture
@@ -844,3 +845,484 @@ class EMExplorer(Explorer):
             lines.append(f"{sum(1 for e in events if e)} reset(s) in this run, at iterations "
                          f"{[i for i, e in enumerate(events) if e]}")
         return "\n".join(lines)
+
+
+# --- lesson 6: on-line updates --------------------------------------------------------------------
+
+class RunningVarianceExplorer(Explorer):
+    """A stream revealed sample by sample, with the running variance three ways against the truth.
+
+    Welford's update, slide 23's recursion and <x^2> - <x>^2, on unit-variance data shifted by an
+    ``offset`` (up to 1e9), in float64 or float32. Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
+
+    figsize = (9.5, 4.0)
+    METHODS = (("welford", "Welford", 0, "-"), ("slide23", "slide 23", 1, "--"), ("naive", "<x²> − <x>²", 5, ":"))
+
+    def __init__(self, *, n_samples: int = 400, seed: int = 0):
+        self.n = int(n_samples)
+        self.base = np.random.default_rng(seed).normal(0.0, 1.0, self.n)
+        self._cache = {}
+        controls = {
+            "n_seen": int_slider("samples seen n", 8, 1, self.n),
+            "offset": slider("data offset", 1.0, 0, 9, 0.5, log=True, continuous_update=False),
+            "precision": widgets.Dropdown(options=["float64", "float32"], description="precision",
+                                          style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
+        }
+        super().__init__(controls)
+
+    def curves(self) -> dict:
+        """Running variances for the current offset and precision (cached), plus the exact two-pass values."""
+        from .online import running_variance
+
+        key = (self.state["offset"], self.state["precision"])
+        if key not in self._cache:
+            dtype = np.dtype(self.state["precision"])
+            x = (self.base + self.state["offset"]).astype(dtype)
+            out = {m: running_variance(x, m, dtype=dtype).astype(float) for m, *_ in self.METHODS}
+            xd = x.astype(np.float64)
+            k = np.arange(1, self.n + 1)
+            mean = np.cumsum(xd - xd[0]) / k + xd[0]
+            out["exact"] = np.array([np.mean((xd[:i] - mean[i - 1]) ** 2) for i in k])
+            self._cache[key] = out
+        return self._cache[key]
+
+    def _build(self):
+        self.ax = self.figure.subplots()
+        c = self.curves()
+        k = np.arange(1, self.n + 1)
+        (self.exact,) = self.ax.plot(k, c["exact"], color="black", lw=3, alpha=0.35, label="exact (two-pass)")
+        self.lines = {}
+        for m, label, colour, ls in self.METHODS:
+            (self.lines[m],) = self.ax.plot(k, c[m], color=plotting.component_color(colour), ls=ls, lw=1.8, label=label)
+        (self.cursor,) = self.ax.plot([self.state["n_seen"]] * 2, [-10, 10], color="#555555", lw=1)
+        self.ax.set_xscale("log")
+        self.ax.set_ylim(-0.5, 2.5)
+        self.ax.set_xlim(1, self.n)
+        self.ax.set_xlabel("samples seen n (log scale)")
+        self.ax.set_ylabel("running variance $\\sigma_n^2$")
+        self.ax.axhline(1.0, color="#999999", lw=0.8)
+        self.ax.legend(loc="upper right", fontsize=8)
+        self.ax.set_title("running variance of unit-variance data (values off the chart are clipped)", fontsize=10)
+        self.dynamic = flatten_artists(self.exact, list(self.lines.values()), self.cursor)
+
+    def _update(self):
+        c = self.curves()
+        for m, line in self.lines.items():
+            line.set_ydata(np.clip(c[m], -0.5, 2.5))
+        self.exact.set_ydata(c["exact"])
+        self.cursor.set_xdata([self.state["n_seen"]] * 2)
+
+    def summary(self) -> str:
+        c = self.curves()
+        i = self.state["n_seen"] - 1
+        lines = [f"n = {i + 1} samples, offset {self.state['offset']:.1e}, {self.state['precision']}: "
+                 f"exact (two-pass) variance {c['exact'][i]:.6g}"]
+        for m, label, *_ in self.METHODS:
+            v = c[m][i]
+            rel = (v - c["exact"][i]) / c["exact"][i] if c["exact"][i] > 0 else 0.0
+            lines.append(f"  {label:12s} {v:.6g}" + (f"  (relative error {rel:+.1e})" if i > 0 else ""))
+        return "\n".join(lines)
+
+
+class OnlineEMExplorer(Explorer):
+    """Batch vs incremental vs stepwise EM on one data set: log L per point after each pass through the data.
+
+    Controls: the stepwise step-size exponent alpha, the mini-batch / block size m, and the pass to show
+    (the right panel draws the stepwise fit after that pass). Runs are computed on release and cached.
+    Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
+
+    figsize = (9.5, 4.2)
+    SIZES = (1, 2, 5, 10, 20, 50, 100)
+
+    def __init__(self, data, *, n_components: int = 9, seed: int = 0, n_passes: int = 10):
+        from .online import batch_em_passes
+        from .seeding import initialize
+
+        self.data = data
+        self.n_passes = int(n_passes)
+        self.seed = int(seed)
+        self.init = initialize(data.X, n_components, "spherical", "kmeans++", rng=self.seed)
+        self.batch = batch_em_passes(data.X, self.init, n_passes=self.n_passes)
+        self.truth_ll = data.truth.log_likelihood(data.X) / len(data.X)
+        self._cache = {}
+        controls = {
+            "alpha": slider("stepwise α", 0.6, 0.5, 1.0, 0.05, continuous_update=False),
+            "batch_size": widgets.SelectionSlider(options=list(self.SIZES), value=10, description="batch size m",
+                                                  continuous_update=False, style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
+            "pass_no": int_slider("after pass", 1, 0, self.n_passes),
+        }
+        super().__init__(controls)
+
+    def runs(self) -> dict:
+        """The three runs for the current alpha and m (cached)."""
+        from .online import incremental_em, stepwise_em
+
+        a, m = round(self.state["alpha"], 4), int(self.state["batch_size"])
+        if ("inc", m) not in self._cache:
+            self._cache[("inc", m)] = incremental_em(self.data.X, self.init, n_passes=self.n_passes, block_size=m,
+                                                     rng=self.seed)
+        if ("step", a, m) not in self._cache:
+            self._cache[("step", a, m)] = stepwise_em(self.data.X, self.init, n_passes=self.n_passes, batch_size=m,
+                                                      alpha=a, rng=self.seed)
+        return {"batch EM": self.batch, "incremental EM": self._cache[("inc", m)],
+                f"stepwise EM": self._cache[("step", a, m)]}
+
+    def _build(self):
+        self.ax, self.ax_fit = self.figure.subplots(1, 2, width_ratios=[1.2, 1])
+        n = len(self.data.X)
+        self.curves = {}
+        for k, (name, run) in enumerate(self.runs().items()):
+            self.curves[name] = plotting.draw_log_likelihood(self.ax, run.log_likelihoods / n, current=1,
+                                                             ylabel="log L per point", label=name,
+                                                             color=plotting.component_color([7, 0, 1][k]))
+        self.ax.axhline(self.truth_ll, color="black", ls=":", lw=1, label="true mixture")
+        self.ax.set_xlabel("passes through the data")
+        self.ax.set_xlim(-0.3, self.n_passes + 0.3)
+        lo = float(self.batch.log_likelihoods[0] / n)
+        self.ax.set_ylim(lo - 0.05 * abs(lo - self.truth_ll), self.truth_ll + 0.15 * abs(lo - self.truth_ll))
+        self.ax.legend(loc="lower right", fontsize=8)
+        self.ax.set_title("log L per point after each pass", fontsize=10)
+        stepwise = self.runs()["stepwise EM"]
+        self.fit = plotting.draw_fit(self.ax_fit, self.data.X, stepwise.history[1], size=5)
+        self.ax_fit.set_aspect("equal")
+        self.ax_fit.set_title("stepwise EM's fit after the chosen pass", fontsize=10)
+        self.dynamic = flatten_artists(self.curves, self.fit)
+
+    def _update(self):
+        n = len(self.data.X)
+        t = self.state["pass_no"]
+        runs = self.runs()
+        for name, run in runs.items():
+            plotting.draw_log_likelihood(self.ax, run.log_likelihoods / n, current=min(t, len(run.history) - 1),
+                                         artists=self.curves[name])
+        step = runs["stepwise EM"]
+        plotting.draw_fit(self.ax_fit, self.data.X, step.history[min(t, len(step.history) - 1)], artists=self.fit)
+
+    def summary(self) -> str:
+        n = len(self.data.X)
+        t = self.state["pass_no"]
+        lines = [f"alpha = {self.state['alpha']:.2f}, m = {self.state['batch_size']}; log L per point after pass {t} "
+                 f"(true mixture: {self.truth_ll:.4f})"]
+        for name, run in self.runs().items():
+            lls = run.log_likelihoods / n
+            tt = min(t, len(lls) - 1)
+            drops = int(np.sum(np.diff(lls) < -1e-9))
+            lines.append(f"  {name:15s} {lls[tt]:.4f}   (log L went down in {drops} of {len(lls) - 1} passes)")
+        return "\n".join(lines)
+
+
+# --- lesson 7: Gaussian ARTMAP --------------------------------------------------------------------
+
+def _category_ellipses(ax, means, sigmas, labels, classes, artists=None, n_std=1.0):
+    """Axis-aligned 1-sigma ellipses of ARTMAP categories, coloured by class (rebuilt: the count changes)."""
+    if artists is not None:
+        for e in artists:
+            e.remove()
+    out = []
+    for m, s, lab in zip(means, sigmas, labels):
+        k = int(np.searchsorted(classes, lab))
+        e = Ellipse(m, 2 * n_std * s[0], 2 * n_std * s[1], fill=False, lw=1.4, edgecolor=plotting.component_color(k),
+                    animated=True)
+        ax.add_patch(e)
+        out.append(e)
+    return out
+
+
+class ArtmapExplorer(Explorer):
+    """Gaussian ARTMAP on 2-D data: categories as 1-sigma ellipses coloured by class, the distributed vote as
+    background colour, with sliders for the baseline vigilance rho and the initial width gamma.
+
+    Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+        Features scaled to [0, 1].
+    y : ndarray of shape (n_samples,)
+    X_test, y_test : optional held-out data for the accuracy readout.
+    """
+
+    figsize = (9.5, 4.4)
+
+    def __init__(self, X, y, X_test=None, y_test=None, *, rho: float = 0.0, gamma: float = 0.1, sigma_min: float = 0.03,
+                 random_state: int = 0):
+        self.X, self.y = np.asarray(X, float), np.asarray(y)
+        self.sigma_min = float(sigma_min)
+        if self.X.ndim != 2 or self.X.shape[1] != 2:
+            raise ValueError("ArtmapExplorer draws 2-D data: X must have shape (n_samples, 2).")
+        self.X_test = None if X_test is None else np.asarray(X_test, float)
+        self.y_test = None if y_test is None else np.asarray(y_test)
+        self.random_state = int(random_state)
+        self._cache = {}
+        g = np.linspace(-0.05, 1.05, 110)
+        self.gx, self.gy = np.meshgrid(g, g)
+        controls = {
+            "rho": slider("vigilance ρ̄", rho, 0.0, 0.95, 0.05, continuous_update=False),
+            "gamma": slider("initial width γ", gamma, 0.04, 0.5, 0.02, continuous_update=False),
+        }
+        super().__init__(controls)
+
+    def model(self):
+        """The fitted GaussianARTMAP for the current rho and gamma (cached)."""
+        from .artmap import GaussianARTMAP
+
+        key = (round(self.state["rho"], 4), round(self.state["gamma"], 4))
+        if key not in self._cache:
+            self._cache[key] = GaussianARTMAP(rho=key[0], gamma=key[1], sigma_min=self.sigma_min,
+                                              random_state=self.random_state).fit(self.X, self.y)
+        return self._cache[key]
+
+    def _vote_image(self, model):
+        grid = np.column_stack([self.gx.ravel(), self.gy.ravel()])
+        proba = model.predict_proba(grid)
+        rgb = plotting.blend_colors(proba)
+        return (0.45 * rgb + 0.55).reshape(self.gx.shape + (3,))
+
+    def _build(self):
+        self.ax, self.ax_bar = self.figure.subplots(1, 2, width_ratios=[1.5, 1])
+        model = self.model()
+        self.vote = self.ax.imshow(self._vote_image(model), origin="lower", extent=(-0.05, 1.05, -0.05, 1.05),
+                                    interpolation="bilinear", zorder=0)
+        codes = np.searchsorted(model.classes_, self.y)
+        self.points = plotting.draw_samples_2d(self.ax, self.X, labels=codes, n_components=len(model.classes_),
+                                               size=14, edgecolor="#333333")
+        self.ellipses = _category_ellipses(self.ax, model.means_, model.sigmas_, model.labels_, model.classes_)
+        self.ax.set_xlim(-0.05, 1.05)
+        self.ax.set_ylim(-0.05, 1.05)
+        self.ax.set_aspect("equal")
+        self.ax.set_xlabel("feature 1 (scaled)")
+        self.ax.set_ylabel("feature 2 (scaled)")
+        self.ax.set_title("categories (1σ) and the vote of slide 17", fontsize=10)
+        self.bars = self.ax_bar.bar(["categories", "train acc. ×100", "test acc. ×100"], [0, 0, 0],
+                                    color=[plotting.PALETTE[7], plotting.PALETTE[0], plotting.PALETTE[1]], edgecolor="black")
+        self.ax_bar.set_ylim(0, 110)
+        self.ax_bar.tick_params(axis="x", labelsize=8)
+        self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, list(self.bars))
+
+    def _update(self):
+        model = self.model()
+        self.vote.set_data(self._vote_image(model))
+        self.ellipses = _category_ellipses(self.ax, model.means_, model.sigmas_, model.labels_, model.classes_,
+                                           artists=self.ellipses)
+        test = model.score(self.X_test, self.y_test) if self.X_test is not None else 0.0
+        for b, v in zip(self.bars, [min(model.n_categories_, 110), 100 * model.score(self.X, self.y), 100 * test]):
+            b.set_height(v)
+        self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, list(self.bars))
+
+    def summary(self) -> str:
+        model = self.model()
+        lines = [f"rho = {self.state['rho']:.2f}, gamma = {self.state['gamma']:.2f} (sigma floor {self.sigma_min}): "
+                 f"{model.n_categories_} categories",
+                 f"training accuracy {model.score(self.X, self.y):.3f}"]
+        if self.X_test is not None:
+            lines[-1] += f", held-out accuracy {model.score(self.X_test, self.y_test):.3f}"
+        counts = {str(c): int(np.sum(model.labels_ == c)) for c in model.classes_}
+        lines.append(f"categories per class: {counts}")
+        return "\n".join(lines)
+
+
+class MatchTrackingExplorer(Explorer):
+    """Present a short stream to Gaussian ARTMAP one sample at a time and read what happened: the winning
+    category, a wrong guess, rho raised above its match, the next candidate, a new category.
+
+    The state after t samples is ``partial_fit`` on the first t samples (in order); the readout lists the
+    trace events of sample t. Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+    """
+
+    figsize = (9.5, 4.2)
+
+    def __init__(self, X, y, *, rho: float = 0.0, gamma: float = 0.1, n_samples: int = 30):
+        from .artmap import GaussianARTMAP
+
+        self.X, self.y = np.asarray(X, float)[:n_samples], np.asarray(y)[:n_samples]
+        self.model = GaussianARTMAP(rho=rho, gamma=gamma, shuffle=False, random_state=0).fit(self.X, self.y)
+        self.events = self.model.trace_
+        self.classes = self.model.classes_
+        controls = {"t": int_slider("sample t", 1, 1, len(self.X))}
+        self.play = widgets.Play(value=1, min=1, max=len(self.X), interval=700, description="play")
+        widgets.jslink((self.play, "value"), (controls["t"], "value"))
+        super().__init__(controls, layout=widgets.HBox([controls["t"], self.play]))
+
+    def categories_after(self, t: int):
+        """(means, sigmas, labels) of the categories after the first t samples, replayed from the trace."""
+        state = {}
+        for e in self.events:
+            if e.sample >= t:
+                break
+            if e.kind in ("new_category", "learn"):
+                state[e.category] = (e.mean, e.sigma, e.true)
+        if not state:
+            return np.zeros((0, 2)), np.zeros((0, 2)), np.array([])
+        keys = sorted(state)
+        return (np.array([state[k][0] for k in keys]), np.array([state[k][1] for k in keys]),
+                np.array([state[k][2] for k in keys]))
+
+    def _build(self):
+        self.ax = self.figure.subplots()
+        codes = np.searchsorted(self.classes, self.y)
+        plotting.draw_samples_2d(self.ax, self.X, labels=codes, n_components=len(self.classes), size=16,
+                                 edgecolor="#333333")
+        means, sigmas, labels = self.categories_after(self.state["t"])
+        self.ellipses = _category_ellipses(self.ax, means, sigmas, labels, self.classes)
+        (self.current,) = self.ax.plot([], [], "o", ms=16, mfc="none", mec="black", mew=2)
+        (self.winner,) = self.ax.plot([], [], "+", ms=18, mew=3, color="black")
+        self.ax.set_xlim(-0.05, 1.05)
+        self.ax.set_ylim(-0.05, 1.05)
+        self.ax.set_aspect("equal")
+        self.ax.set_xlabel("feature 1 (scaled)")
+        self.ax.set_ylabel("feature 2 (scaled)")
+        self.ax.set_title("ringed: sample t; +: the category that finally learned it", fontsize=10)
+        self.dynamic = flatten_artists(self.ellipses, self.current, self.winner)
+
+    def _update(self):
+        t = self.state["t"]
+        means, sigmas, labels = self.categories_after(t)
+        self.ellipses = _category_ellipses(self.ax, means, sigmas, labels, self.classes, artists=self.ellipses)
+        self.current.set_data([self.X[t - 1, 0]], [self.X[t - 1, 1]])
+        final = [e for e in self.events if e.sample == t - 1 and e.kind in ("learn", "new_category")]
+        if final:
+            self.winner.set_data([final[-1].mean[0]], [final[-1].mean[1]])
+        self.dynamic = flatten_artists(self.ellipses, self.current, self.winner)
+
+    def summary(self) -> str:
+        t = self.state["t"]
+        evs = [e for e in self.events if e.sample == t - 1]
+        lines = [f"sample {t} of {len(self.X)}: x = ({self.X[t - 1, 0]:.2f}, {self.X[t - 1, 1]:.2f}), "
+                 f"class {self.y[t - 1]}; categories before it: {len(self.categories_after(t - 1)[0])}"]
+        lines += [f"  {e.describe()}" for e in evs]
+        return "\n".join(lines)
+
+
+# --- lesson 8: split-and-merge EM -----------------------------------------------------------------
+
+class SMEMExplorer(Explorer):
+    """Step through every candidate SMEM tried on 2-D data: the mixture before, after the merge/split
+    initialisation, after partial EM and after full EM, with the candidate's three components marked.
+
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+    result : SMEMResult
+        From :func:`emcourse.smem.run_smem`.
+    """
+
+    figsize = (9.5, 4.4)
+    STAGES = ("before", "after merge/split init", "after partial EM", "after full EM")
+
+    def __init__(self, X, result):
+        self.X, self.result = np.asarray(X, float), result
+        if not result.history:
+            raise ValueError("this SMEM run tried no candidate; nothing to step through.")
+        controls = {
+            "candidate": int_slider("candidate", 1, 1, len(result.history)),
+            "stage": widgets.Dropdown(options=list(self.STAGES), value="after full EM", description="show",
+                                      style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
+        }
+        super().__init__(controls)
+
+    def _candidate(self):
+        return self.result.history[self.state["candidate"] - 1]
+
+    def _mixture(self):
+        c = self._candidate()
+        stage = self.state["stage"]
+        return {"before": c.before, "after merge/split init": c.initial, "after partial EM": c.after_partial,
+                "after full EM": c.after_full if c.after_full is not None else c.after_partial}[stage]
+
+    def _build(self):
+        self.ax, self.ax_ll = self.figure.subplots(1, 2, width_ratios=[1.2, 1])
+        self.fit = plotting.draw_fit(self.ax, self.X, self._mixture(), size=6)
+        (self.marks,) = self.ax.plot([], [], "o", ms=22, mfc="none", mec="black", mew=2.5)
+        self.ax.set_aspect("equal")
+        lo, hi = self.X.min(0) - 1, self.X.max(0) + 1
+        self.ax.set_xlim(lo[0], hi[0])
+        self.ax.set_ylim(lo[1], hi[1])
+        self.ax.set_title("ringed: the three components of the candidate", fontsize=10)
+        n = len(self.X)
+        after = np.array([c.log_likelihood_after / n for c in self.result.history])
+        ok = np.array([c.accepted for c in self.result.history])
+        idx = np.arange(1, len(after) + 1)
+        finite = np.isfinite(after)
+        self.ax_ll.plot(idx[finite & ~ok], after[finite & ~ok], "x", color="#777777", ms=8, label="rejected")
+        self.ax_ll.plot(idx[ok], after[ok], "o", color=plotting.component_color(2), ms=9, label="accepted")
+        before = np.array([c.log_likelihood_before / n for c in self.result.history])
+        self.ax_ll.step(idx, before, where="mid", color="black", lw=1.5, label="log L to beat")
+        (self.cursor,) = self.ax_ll.plot([1, 1], [min(before.min(), np.nanmin(after[finite]) if finite.any() else before.min()),
+                                                  max(before.max(), np.nanmax(after[finite]) if finite.any() else before.max())],
+                                         color=plotting.component_color(5), lw=2)
+        self.ax_ll.set_xlabel("candidate")
+        self.ax_ll.set_ylabel("log L per point after full EM")
+        self.ax_ll.legend(loc="lower right", fontsize=8)
+        self.ax_ll.set_title("every candidate SMEM tried", fontsize=10)
+        self.dynamic = flatten_artists(self.fit, self.marks, self.cursor)
+
+    def _update(self):
+        c = self._candidate()
+        mix = self._mixture()
+        plotting.draw_fit(self.ax, self.X, mix, artists=self.fit)
+        triple = list(c.triple)
+        self.marks.set_data(mix.means[triple, 0], mix.means[triple, 1])
+        self.cursor.set_xdata([self.state["candidate"]] * 2)
+
+    def summary(self) -> str:
+        c = self._candidate()
+        n = len(self.X)
+        i, j, k = (t + 1 for t in c.triple)
+        return "\n".join([
+            f"candidate {self.state['candidate']} of {len(self.result.history)} (round {c.step + 1}, rank {c.rank + 1}): "
+            f"merge {i} + {j}, split {k}; J_merge = {c.j_merge:.3g}, J_split = {c.j_split:.3g}",
+            f"log L per point: before {c.log_likelihood_before / n:.4f}, after init {c.log_likelihood_initial / n:.4f}, "
+            f"after partial EM {c.log_likelihood_partial / n:.4f}, after full EM {c.log_likelihood_after / n:.4f}",
+            f"showing: {self.state['stage']}; {c.event}",
+        ])
+
+
+class ReconstructionExplorer(Explorer):
+    """Originals next to their reconstructions by several models (e.g. MFA and PCA), one image at a time.
+
+    Introduced in ``notebooks/09_mixture_of_factor_analyzers.ipynb``.
+
+    Parameters
+    ----------
+    originals : ndarray of shape (n_images, n_pixels)
+    reconstructions : dict of str to ndarray of shape (n_images, n_pixels)
+    shape : (int, int)
+        Height and width of one image.
+    """
+
+    figsize = (9.0, 3.0)
+
+    def __init__(self, originals, reconstructions: dict, shape):
+        self.originals = np.asarray(originals, float)
+        self.recon = {k: np.asarray(v, float) for k, v in reconstructions.items()}
+        self.shape = tuple(shape)
+        self.vmin, self.vmax = float(self.originals.min()), float(self.originals.max())
+        controls = {"index": int_slider("image", 0, 0, len(self.originals) - 1)}
+        super().__init__(controls)
+
+    def _build(self):
+        names = ["original"] + list(self.recon)
+        axes = self.figure.subplots(1, len(names))
+        self.images = []
+        for ax, name in zip(axes, names):
+            im = ax.imshow(np.zeros(self.shape), cmap="gray_r", vmin=self.vmin, vmax=self.vmax, interpolation="nearest")
+            ax.set_title(name, fontsize=10)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            self.images.append(im)
+        self.dynamic = list(self.images)
+
+    def _update(self):
+        i = self.state["index"]
+        arrays = [self.originals[i]] + [r[i] for r in self.recon.values()]
+        for im, a in zip(self.images, arrays):
+            im.set_data(a.reshape(self.shape))
+
+    def summary(self) -> str:
+        i = self.state["index"]
+        errs = ", ".join(f"{k}: {np.mean((v[i] - self.originals[i]) ** 2):.4f}" for k, v in self.recon.items())
+        return f"image {i}: squared error per pixel — {errs}"

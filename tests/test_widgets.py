@@ -11,6 +11,24 @@ def data_1d():
     return Mixture([0.5, 0.5], [[-2.0], [1.5]], [0.64, 1.0]).sample(60, 0)[0][:, 0]
 
 
+def _iris_2d():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    X = X[:, 2:]
+    X = (X - X.min(0)) / np.ptp(X, axis=0)
+    order = np.random.default_rng(0).permutation(len(X))
+    return X[order[:100]], y[order[:100]], X[order[100:]], y[order[100:]]
+
+
+def _smem_run():
+    from emcourse import initialize
+    from emcourse.smem import run_smem
+
+    g = datasets.make_grid(40, rng=0)
+    return g.X, run_smem(g.X, initialize(g.X, 9, "spherical", "random_points", rng=0), rng=0, max_iter=300)
+
+
 EXPLORERS = {
     "MixtureDensity1D": lambda: W.MixtureDensity1D(),
     "MixtureDensity1D_3": lambda: W.MixtureDensity1D((0.3, 0.3, 0.4), (-2, 0, 2), (0.5, 1, 0.7)),
@@ -19,6 +37,13 @@ EXPLORERS = {
     "EMExplorer": lambda: W.EMExplorer({n: datasets.load(n) for n in ("well separated", "3 x 3 grid")},
                                        settings=("n_components", "init_method", "seed", "covariance_type", "heuristic"),
                                        max_iter=60),
+    "RunningVarianceExplorer": lambda: W.RunningVarianceExplorer(n_samples=120),
+    "OnlineEMExplorer": lambda: W.OnlineEMExplorer(datasets.make_grid(20, rng=0), n_passes=4),
+    "ArtmapExplorer": lambda: W.ArtmapExplorer(*_iris_2d()),
+    "MatchTrackingExplorer": lambda: W.MatchTrackingExplorer(*_iris_2d()[:2], n_samples=20),
+    "SMEMExplorer": lambda: W.SMEMExplorer(*_smem_run()),
+    "ReconstructionExplorer": lambda: W.ReconstructionExplorer(
+        np.eye(5, 16), {"a": np.eye(5, 16) * 0.5, "b": np.roll(np.eye(5, 16), 1, axis=1)}, shape=(4, 4)),
     "GradientDescentExplorer": lambda: W.GradientDescentExplorer(
         data_1d(), Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), n_steps=40),
 }
@@ -44,6 +69,8 @@ def test_explorer_sweep(name):
     for cname, control in ex.controls.items():
         if isinstance(control, widgets.Checkbox):
             values = [not control.value, control.value]
+        elif isinstance(control, widgets.SelectionSlider):
+            values = [control.options[-1], control.options[0], control.options[len(control.options) // 2]]
         elif hasattr(control, "options"):
             values = list(control.options)[::-1] + [control.options[0]]
         elif isinstance(control, widgets.FloatLogSlider):
@@ -156,3 +183,20 @@ def test_em_explorer_scrubs_the_stored_run_and_reruns_on_settings():
     if ex.run.reset_iterations:
         ex.set(iteration=ex.run.reset_iterations[0])
         assert "reset here" in ex.summary()
+
+
+def test_running_variance_explorer_shows_cancellation_and_welford_stays_exact():
+    ex = W.RunningVarianceExplorer(n_samples=200, seed=0)
+    ex.set(offset=1e9, n_seen=200)
+    c = ex.curves()
+    assert abs(c["welford"][-1] / c["exact"][-1] - 1) < 1e-6
+    assert abs(c["naive"][-1] / c["exact"][-1] - 1) > 0.5
+    assert c["slide23"][-1] < c["welford"][-1]
+
+
+def test_match_tracking_explorer_replays_categories_from_the_trace():
+    X, y, _, _ = _iris_2d()
+    ex = W.MatchTrackingExplorer(X, y, n_samples=25)
+    means, sigmas, labels = ex.categories_after(25)
+    np.testing.assert_allclose(means, ex.model.means_)
+    np.testing.assert_array_equal(labels, ex.model.labels_)
