@@ -1,7 +1,7 @@
 # emcourse: two commands.
 #   make lab    set up .venv (pinned lock + the course package) and open the course in JupyterLab
 #   make test   set up the same .venv and run every test (unit tests + every notebook under nbval)
-# Other targets: make bench (speed benchmarks), make lock (regenerate binder/requirements.txt), make clean.
+# Other targets: make bench / bench-browser (speed benchmarks), make lock (regenerate binder/requirements.txt), make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := binder/requirements.txt
 PORT   ?= 8888
 
-.PHONY: lab test setup bench lock clean
+.PHONY: lab test setup bench bench-browser lock clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_em.py
+	$(PY) benchmarks/bench_explorers.py
+	$(PY) benchmarks/bench_artmap.py
+
+bench-browser: $(STAMP)
+	$(PY) benchmarks/bench_browser.py
 
 # Regenerate the pinned lock from the ranges in pyproject.toml (run on the Python of binder/runtime.txt).
 lock:

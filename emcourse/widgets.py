@@ -832,8 +832,8 @@ class EMExplorer(Explorer):
         head = (f"{name}: N = {n}, M = {K}, {cov_type}, start {method} (seed {seed})"
                 + (", cheap heuristic on" if heuristic else ""))
         change = f", change {lls[t] - lls[t - 1]:+.4f}" if t > 0 else ""
-        lines = [head, f"iteration {t} of {len(lls) - 1}: log L = {lls[t]:.3f} (per point {lls[t] / n:.4f}){change}; "
-                 f"{run.stop_reason}"]
+        status = f"; {run.stop_reason}" if t == len(lls) - 1 else ""
+        lines = [head, f"iteration {t} of {len(lls) - 1}: log L = {lls[t]:.3f} (per point {lls[t] / n:.4f}){change}{status}"]
         sd = np.sqrt(mix.variances)
         for j in range(mix.n_components):
             lines.append(f"  {j + 1}: P = {mix.weights[j]:.3f}, mu = ({mix.means[j, 0]:+.2f}, {mix.means[j, 1]:+.2f}), "
@@ -903,8 +903,12 @@ class RunningVarianceExplorer(Explorer):
         self.ax.set_ylabel("running variance $\\sigma_n^2$")
         self.ax.axhline(1.0, color="#999999", lw=0.8)
         self.ax.legend(loc="upper right", fontsize=8)
-        self.ax.set_title("running variance of unit-variance data (values off the chart are clipped)", fontsize=10)
-        self.dynamic = flatten_artists(self.exact, list(self.lines.values()), self.cursor)
+        self.ax.set_title(self._title(), fontsize=10)
+        self.dynamic = flatten_artists(self.exact, list(self.lines.values()), self.cursor, self.ax.title)
+
+    def _title(self) -> str:
+        return (f"running variance, data offset {self.state['offset']:.1e}, {self.state['precision']} "
+                "(off-chart values clipped)")
 
     def _update(self):
         c = self.curves()
@@ -912,6 +916,7 @@ class RunningVarianceExplorer(Explorer):
             line.set_ydata(np.clip(c[m], -0.5, 2.5))
         self.exact.set_ydata(c["exact"])
         self.cursor.set_xdata([self.state["n_seen"]] * 2)
+        self.ax.title.set_text(self._title())
 
     def summary(self) -> str:
         c = self.curves()
@@ -1047,7 +1052,8 @@ class ArtmapExplorer(Explorer):
     figsize = (9.5, 4.4)
 
     def __init__(self, X, y, X_test=None, y_test=None, *, rho: float = 0.0, gamma: float = 0.1, sigma_min: float = 0.03,
-                 random_state: int = 0):
+                 random_state: int = 0, feature_names=("feature 1 (scaled)", "feature 2 (scaled)")):
+        self.feature_names = tuple(feature_names)
         self.X, self.y = np.asarray(X, float), np.asarray(y)
         self.sigma_min = float(sigma_min)
         if self.X.ndim != 2 or self.X.shape[1] != 2:
@@ -1092,12 +1098,13 @@ class ArtmapExplorer(Explorer):
         self.ax.set_xlim(-0.05, 1.05)
         self.ax.set_ylim(-0.05, 1.05)
         self.ax.set_aspect("equal")
-        self.ax.set_xlabel("feature 1 (scaled)")
-        self.ax.set_ylabel("feature 2 (scaled)")
+        self.ax.set_xlabel(self.feature_names[0])
+        self.ax.set_ylabel(self.feature_names[1])
         self.ax.set_title("categories (1σ) and the vote of slide 17", fontsize=10)
         self.bars = self.ax_bar.bar(["categories", "train acc. ×100", "test acc. ×100"], [0, 0, 0],
                                     color=[plotting.PALETTE[7], plotting.PALETTE[0], plotting.PALETTE[1]], edgecolor="black")
         self.ax_bar.set_ylim(0, 110)
+        self.ax_bar.set_ylabel("count, or accuracy in %")
         self.ax_bar.tick_params(axis="x", labelsize=8)
         self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, list(self.bars))
 
