@@ -30,8 +30,10 @@ $(STAMP): $(LOCK) pyproject.toml
 	fi
 	touch $(STAMP)
 
+# token authentication stays on (JupyterLab's default); --allow-root only when run as root (e.g. in a container)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root,) \
+	  notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(PY) -m pytest
