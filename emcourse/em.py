@@ -117,7 +117,7 @@ def _check_resp(resp, n_samples: int) -> np.ndarray:
 
 
 def _degeneracy_message(j: int, what: str) -> str:
-    return (f"component {j} {what}. This is the variance collapse of science.md §3.5 (the likelihood "
+    return (f"component {j} {what}. This is the variance collapse of lesson 2 (the likelihood "
             "is unbounded when a component sits on one point). Use a variance floor, e.g. reg_covar=1e-6, "
             "or start from another initialisation.")
 
@@ -125,8 +125,10 @@ def _degeneracy_message(j: int, what: str) -> str:
 def _build_mixture(weights, means, covs, covariance_type, n_true, n_samples) -> Mixture:
     """Make the M step's Mixture, turning an invalid component into a clear error or warning."""
     if n_true.min() < 1e-10 * n_samples:
-        warnings.warn(_degeneracy_message(int(np.argmin(n_true)), "has (almost) no responsibility: it is empty"),
-                      DegeneracyWarning, stacklevel=3)
+        j = int(np.argmin(n_true))
+        warnings.warn(f"component {j} has (almost) no responsibility (N_j = {n_true[j]:.2g}): it explains no data "
+                      "point, so its mean and variance are meaningless. Start from another initialisation or use "
+                      "fewer components.", DegeneracyWarning, stacklevel=3)
     var = covs if covariance_type != "full" else np.diagonal(covs, axis1=1, axis2=2)
     var = var.reshape(var.shape[0], -1)
     # A standard deviation below ~1000 machine epsilons of the mean's magnitude is below what float64
