@@ -208,8 +208,22 @@ def m_step(X, resp, covariance_type: str = "spherical", reg_covar: float = 0.0) 
     return _build_mixture(nk / nk.sum(), means, covs, covariance_type, n_true, n)
 
 
+class FinalLogLikelihood:
+    """Mixin for every result with a ``log_likelihoods`` trajectory: ``log_likelihood`` is its last value."""
+
+    @property
+    def log_likelihood(self) -> float:
+        """Total log-likelihood of the final mixture."""
+        return float(self.log_likelihoods[-1])
+
+
+def converged_per_sample(lls, n_samples: int, tol: float) -> bool:
+    """The course's stopping rule (scikit-learn's): the last change of log L per sample is below ``tol``."""
+    return len(lls) > 1 and abs(lls[-1] - lls[-2]) / n_samples < tol
+
+
 @dataclass(frozen=True)
-class EMResult:
+class EMResult(FinalLogLikelihood):
     """What :func:`run_em` returns.
 
     Attributes
@@ -234,11 +248,6 @@ class EMResult:
     converged: bool
     n_iter: int
     stop_reason: str
-
-    @property
-    def log_likelihood(self) -> float:
-        """Total log-likelihood of the final mixture."""
-        return float(self.log_likelihoods[-1])
 
 
 def run_em(X, init: Mixture, *, max_iter: int = 100, tol: float = 1e-6, reg_covar: float = 1e-6,
@@ -298,7 +307,7 @@ def run_em(X, init: Mixture, *, max_iter: int = 100, tol: float = 1e-6, reg_cova
                           "density under every component; check the initial mixture.", DegeneracyWarning,
                           stacklevel=2)
             break
-        if t > 0 and abs(ll - lls[-2]) / n < tol:
+        if converged_per_sample(lls, n, tol):
             converged, reason = True, "converged"
             break
         if t == max_iter:

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_rng, check_whole_number, check_X
-from .em import e_step, run_em
+from .em import e_step, run_em, FinalLogLikelihood
 from .mixture import Mixture
 
 
 @dataclass(frozen=True)
-class HeuristicResult:
+class HeuristicResult(FinalLogLikelihood):
     """What :func:`run_em_with_resets` returns.
 
     Attributes
@@ -50,11 +50,6 @@ class HeuristicResult:
     n_resets: int
     converged: bool
     stop_reason: str
-
-    @property
-    def log_likelihood(self) -> float:
-        """Total log-likelihood of the final mixture."""
-        return float(self.log_likelihoods[-1])
 
     @property
     def reset_iterations(self) -> list:

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_nonnegative_float, check_rng, check_whole_number, check_X
-from .em import DegeneracyWarning
-from .mixture import LOG_2PI, WEIGHT_SUM_TOL, Mixture, logsumexp_rows
+from .em import DegeneracyWarning, converged_per_sample
+from .mixture import LOG_2PI, WEIGHT_SUM_TOL, Mixture, logsumexp_rows, normalized_exp_rows
 
 _EPS10 = 10 * np.finfo(np.float64).eps
 
@@ -400,12 +400,12 @@ def fit_mfa(X, n_components: int, n_factors: int, *, rng, max_iter: int = 500, t
             warnings.warn(f"MFA EM stopped at iteration {t}: log L = {ll}. Some point has zero density under "
                           "every component; try another rng or a larger psi_floor.", DegeneracyWarning, stacklevel=2)
             break
-        if t > 0 and abs(ll - lls[-2]) / n < tol:
+        if converged_per_sample(lls, n, tol):
             converged, reason = True, "converged"
             break
         if t == max_iter:
             break
-        H = np.exp(a - log_px[:, None])
+        H = normalized_exp_rows(a)
         try:
             model = _m_step(X, H, Ez, A_inv, psi_floor)
         except _Degenerate as exc:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_n_components, check_nonnegative_float, check_rng, check_whole_number, check_X
-from .em import DegeneracyWarning, DegenerateMixtureError, _build_mixture, e_step, run_em
+from .em import DegeneracyWarning, DegenerateMixtureError, _build_mixture, e_step, run_em, FinalLogLikelihood
 from .mixture import LOG_2PI, Mixture
 
 VARIANCE_METHODS = ("welford", "slide23", "naive")
@@ -432,7 +432,7 @@ def _free_energy_from_moments(s: _Moments, neg_entropy: float, mix: Mixture) -> 
 # On-line EM
 # ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class OnlineResult:
+class OnlineResult(FinalLogLikelihood):
     """What :func:`batch_em_passes`, :func:`incremental_em` and :func:`stepwise_em` return.
 
     Attributes
@@ -469,11 +469,6 @@ class OnlineResult:
     stop_reason: str
     free_energies: np.ndarray | None = field(default=None, repr=False)
     resp: np.ndarray | None = field(default=None, repr=False)
-
-    @property
-    def log_likelihood(self) -> float:
-        """Total log-likelihood of the final mixture."""
-        return float(self.log_likelihoods[-1])
 
 
 def _check_online(X, init, n_passes, caller: str):

@@ -37,7 +37,7 @@ import numpy as np
 
 from ._fast import FeatureMap
 from ._validation import check_nonnegative_float, check_rng, check_whole_number, check_X
-from .em import DegenerateMixtureError, EMResult, _build_mixture, _check_resp, e_step, run_em
+from .em import DegenerateMixtureError, EMResult, _build_mixture, _check_resp, e_step, run_em, FinalLogLikelihood
 from .mixture import Mixture, logsumexp_rows
 
 #: the selectable SMEM variants: the published method and the two course variants of science.md §6
@@ -464,7 +464,7 @@ class SMEMCandidate:
 
 
 @dataclass(frozen=True)
-class SMEMResult:
+class SMEMResult(FinalLogLikelihood):
     """What :func:`run_smem` returns.
 
     Attributes
@@ -498,11 +498,6 @@ class SMEMResult:
     n_accepted: int
     converged: bool
     stop_reason: str
-
-    @property
-    def log_likelihood(self) -> float:
-        """Total log-likelihood of the final mixture."""
-        return float(self.log_likelihoods[-1])
 
     @property
     def accepted(self) -> list:
