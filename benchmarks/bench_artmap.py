@@ -1,7 +1,7 @@
-"""Gaussian ARTMAP (emcourse.artmap) on scikit-learn's bundled data sets: accuracy, size and training time.
+"""Gaussian ARTMAP (emcourse.methods.artmap) on scikit-learn's bundled data sets: accuracy, size and training time.
 
 Protocol (science.md §5.3): stratified 5-fold cross-validation (shuffled, seed 0), one epoch, the
-training fold presented in a random order (``random_state=0``), features scaled to [0, 1] with the
+training fold presented in a random order (``rng=0``), features scaled to [0, 1] with the
 scaling fitted on the training fold (digits: pixels / 16). The reference is 1-nearest-neighbour
 (``KNeighborsClassifier(1)``) on the same folds and the same scaling.
 
@@ -24,7 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier
 
 import emcourse
-from emcourse.artmap import GaussianARTMAP
+from emcourse.methods.artmap import GaussianARTMAP
 
 LOADERS = {"digits": load_digits, "iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer}
 
@@ -50,7 +50,7 @@ def folds(name):
 def cv_artmap(name, **options):
     acc, cats, secs, n_train = [], [], [], []
     for Xtr, ytr, Xte, yte in folds(name):
-        model = GaussianARTMAP(random_state=0, **options)
+        model = GaussianARTMAP(rng=0, **options)
         t0 = time.perf_counter()
         model.fit(Xtr, ytr)
         secs.append(time.perf_counter() - t0)

@@ -8,6 +8,9 @@ components, learning rate, ...) update on release (continuous_update=False) and 
 change of each value computes the run, later ones reuse the cache. A benchmark, not a test: results go in
 benchmarks/RESULTS.md.
 
+It also compares the course's hand-written PNG encoder (``emcourse.explorers._png``) with Pillow's on the
+explorers' own pictures: the reason the course keeps its own encoder.
+
 Usage:  python benchmarks/bench_explorers.py
 """
 from __future__ import annotations
@@ -18,11 +21,16 @@ import time
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import io
+
 import ipywidgets as ipw
+import matplotlib
 import numpy as np
+from PIL import Image
 
 from emcourse import Mixture, datasets
-from emcourse import widgets as W
+from emcourse import explorers as W
+from emcourse.explorers._png import encode_png
 
 N_CHANGES = 25
 
@@ -63,9 +71,42 @@ def sweep_values(control):
     return [int(round(v)) for v in vals] if isinstance(control.value, int) else [float(v) for v in vals]
 
 
-def main():
-    import matplotlib
+def _best_of(fn, repeats: int = 15) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times))
 
+
+def png_encoders():
+    """Our encoder against Pillow's (default settings, and its fastest zlib level) on each explorer's picture."""
+    print("| picture | pixels | ours (ms) | Pillow default (ms) | Pillow level 1 (ms) | ours (kB) | Pillow default (kB) | "
+          "Pillow level 1 (kB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, make in EXPLORERS.items():
+        ex = make()
+        rgba = np.asarray(ex.figure.canvas.buffer_rgba())
+        rgb = np.ascontiguousarray(rgba[:, :, :3])
+
+        def pillow(**options):
+            buf = io.BytesIO()
+            Image.fromarray(rgb).save(buf, "PNG", **options)
+            return buf.getvalue()
+
+        ours, default, fast = encode_png(rgba), pillow(), pillow(compress_level=1)
+        for data in (ours, default, fast):                        # all three decode to the same pixels
+            assert np.array_equal(np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), rgb)
+        t_ours = _best_of(lambda: encode_png(rgba))
+        t_default = _best_of(pillow)
+        t_fast = _best_of(lambda: pillow(compress_level=1))
+        print(f"| {name} | {rgb.shape[1]}x{rgb.shape[0]} | {t_ours * 1e3:.1f} | {t_default * 1e3:.1f} | "
+              f"{t_fast * 1e3:.1f} | {len(ours) / 1e3:.0f} | {len(default) / 1e3:.0f} | {len(fast) / 1e3:.0f} |",
+              flush=True)
+
+
+def main():
     print(f"# Python {platform.python_version()}, matplotlib {matplotlib.__version__}, ipywidgets {ipw.__version__}, "
           f"{platform.machine()}; {N_CHANGES} changes per control; time = control change -> PNG bytes")
     print("| explorer | control | median (ms) | p90 (ms) | build (ms) |")
@@ -89,3 +130,5 @@ def main():
 
 if __name__ == "__main__":
     main()
+    print()
+    png_encoders()

@@ -147,10 +147,10 @@ class FeatureMap:
         stats : ndarray of shape (n_components, n_phi)
             ``resp.T @ Phi``: counts, first moments, second moments (centred data).
         """
-        n, K = self.n_samples, mix.n_components
+        n, n_components = self.n_samples, mix.n_components
         WT, risky = self.weights_matrix(mix)
-        respT = np.empty((K, n)) if resp_out is None or resp_out.shape != (K, n) else resp_out
-        stats = np.zeros((K, self.n_phi))
+        respT = np.empty((n_components, n)) if resp_out is None or resp_out.shape != (n_components, n) else resp_out
+        stats = np.zeros((n_components, self.n_phi))
         total = 0.0
         step = self.chunk
         for start in range(0, n, step):

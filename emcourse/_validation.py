@@ -117,3 +117,43 @@ def check_nonnegative_float(value, name: str) -> float:
     if not np.isfinite(v) or v < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
     return v
+
+
+def ndim_or_none(value) -> int | None:
+    """np.ndim, or None for a ragged nested list (check_X then explains what is wrong)."""
+    try:
+        return np.ndim(value)
+    except ValueError:
+        return None
+
+
+def check_labels(y, n_samples: int | None, name: str = "y") -> np.ndarray:
+    """Validate class labels: a 1-D array (of length ``n_samples`` if given), numbers or strings, no NaN."""
+    arr = np.asarray(y)
+    if arr.dtype.kind not in "biufUSO":
+        raise ValueError(f"{name} must hold class labels (integers or strings), got dtype {arr.dtype}.")
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        raise ValueError(f"{name} must be 1-D with shape (n_samples,), got shape {arr.shape}. Use {name}.ravel().")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D with shape (n_samples,), one label per row of X; got shape {arr.shape}.")
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise ValueError(
+            f"X has {n_samples} samples (rows) but {name} has {arr.shape[0]} labels; give one label per row of X."
+        )
+    if arr.dtype.kind == "O":
+        if any(v is None for v in arr):
+            raise ValueError(f"{name} contains None; every sample needs a class label.")
+        is_str = [isinstance(v, (str, np.str_)) for v in arr]
+        if any(is_str) and not all(is_str):
+            raise ValueError(f"{name} mixes kinds of label (strings and numbers); use all integers or all strings.")
+        try:
+            arr = np.asarray(arr.tolist())
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must hold class labels (integers or strings).") from None
+        if arr.dtype.kind not in "biufUS":
+            raise ValueError(f"{name} must hold class labels (integers or strings), got {arr.dtype} values.")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        i = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise ValueError(f"{name} contains a non-finite label ({arr[i]}) at position {i}; every sample needs a "
+                         "class label. Drop those rows or fix the labels.")
+    return arr

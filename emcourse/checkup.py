@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
+from importlib import import_module, metadata
 
-# (distribution, minimum version, what it is for)
+# (distribution, module to import, minimum version, what it is for)
 REQUIREMENTS = (
-    ("numpy", "2.0", "arrays"),
-    ("matplotlib", "3.7", "figures"),
-    ("ipywidgets", "8.0", "sliders and buttons"),
-    ("jupyterlab", "4.0", "the notebook interface"),
-    ("ipykernel", "6.0", "running Python in the notebook"),
-    ("pillow", "10.0", "reading the sample images of lesson 9"),
-    ("scikit-learn", "1.3", "reference results and bundled data sets"),
+    ("numpy", "numpy", "2.0", "arrays"),
+    ("matplotlib", "matplotlib", "3.7", "figures"),
+    ("ipywidgets", "ipywidgets", "8.0", "sliders and buttons"),
+    ("jupyterlab", "jupyterlab", "4.0", "the notebook interface"),
+    ("ipykernel", "ipykernel", "6.0", "running Python in the notebook"),
+    ("pillow", "PIL", "10.0", "reading the sample images of lesson 9"),
+    ("scikit-learn", "sklearn", "1.3", "reference results and bundled data sets"),
 )
 FIX = "From the course folder run `make lab` (it installs the pinned versions in .venv), then pick the kernel of .venv."
 
@@ -33,17 +33,17 @@ def _version_tuple(text: str) -> tuple:
 
 def _in_notebook() -> bool:
     """True inside a Jupyter kernel (where a non-interactive backend means invisible figures)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    ipython = sys.modules.get("IPython")                 # loaded by every kernel; absent means no notebook
+    shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
 @dataclass
 class DoctorReport:
-    """What :func:`doctor` found: ``lines`` to show, ``problems`` with their fixes."""
+    """What :func:`doctor` found: ``lines`` to show, ``problems`` with their fixes.
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
+    """
 
     lines: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -67,6 +67,8 @@ class DoctorReport:
 def doctor(verbose: bool = True) -> DoctorReport:
     """Report Python, package and JupyterLab/ipywidgets versions and the matplotlib backend.
 
+    Introduced in ``notebooks/00_start_here.ipynb``.
+
     Parameters
     ----------
     verbose : bool, default True
@@ -87,7 +89,7 @@ def doctor(verbose: bool = True) -> DoctorReport:
         rep.lines.append(f"emcourse     {metadata.version('emcourse')}")
     except metadata.PackageNotFoundError:
         rep.problems.append("emcourse is importable but not installed as a package. " + FIX)
-    for name, minimum, purpose in REQUIREMENTS:
+    for name, module, minimum, purpose in REQUIREMENTS:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -97,16 +99,17 @@ def doctor(verbose: bool = True) -> DoctorReport:
         rep.lines.append(f"{name:<12} {version}")
         if _version_tuple(version) < _version_tuple(minimum):
             rep.problems.append(f"{name} {version} is older than {minimum}, which the course needs for {purpose}. " + FIX)
-    try:
-        import matplotlib
-
+        try:
+            import_module(module)
+        except ImportError as exc:
+            rep.problems.append(f"{name} is installed but cannot be imported ({exc}). " + FIX)
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
         backend = matplotlib.get_backend()
         rep.lines.append(f"backend      {backend}")
         if backend.lower() in ("agg", "pdf", "svg", "ps", "cairo", "template") and _in_notebook():
             rep.problems.append(f"matplotlib's backend is {backend!r}, so figures will not show in the notebook. "
                                 "Run `%matplotlib inline` in a cell, or remove MPLBACKEND from your environment.")
-    except ImportError:
-        pass
     if verbose:
         print(rep)
     return rep

@@ -18,6 +18,8 @@ from .mixture import Mixture
 class Dataset:
     """A generated data set.
 
+    Introduced in ``notebooks/05_em_in_action.ipynb``.
+
     Attributes
     ----------
     name : str
@@ -66,7 +68,10 @@ def _sample_exact_counts(truth: Mixture, counts, rng) -> tuple[np.ndarray, np.nd
 
 
 def make_well_separated(n_samples: int = 300, *, rng=0) -> Dataset:
-    """Three round clusters far apart: EM converges in a handful of iterations."""
+    """Three round clusters far apart: EM converges in a handful of iterations.
+
+    Introduced in ``notebooks/05_em_in_action.ipynb``.
+    """
     n = check_whole_number(n_samples, "n_samples", 3)
     truth = Mixture([1 / 3] * 3, [[-4.0, -2.0], [4.0, -2.0], [0.0, 4.5]], [0.8, 0.8, 0.8])
     X, labels = _sample_exact_counts(truth, [n // 3, n // 3, n - 2 * (n // 3)], rng)
@@ -74,7 +79,10 @@ def make_well_separated(n_samples: int = 300, *, rng=0) -> Dataset:
 
 
 def make_overlapping(n_samples: int = 300, *, rng=0) -> Dataset:
-    """Three clusters that overlap a lot: EM is slow (many iterations) and the answer is fuzzy."""
+    """Three clusters that overlap a lot: EM is slow (many iterations) and the answer is fuzzy.
+
+    Introduced in ``notebooks/04_em_algorithm.ipynb``.
+    """
     n = check_whole_number(n_samples, "n_samples", 3)
     truth = Mixture([1 / 3] * 3, [[-1.2, 0.0], [1.2, 0.0], [0.0, 1.8]], [1.0, 1.0, 1.0])
     X, labels = _sample_exact_counts(truth, [n // 3, n // 3, n - 2 * (n // 3)], rng)
@@ -82,7 +90,10 @@ def make_overlapping(n_samples: int = 300, *, rng=0) -> Dataset:
 
 
 def make_unequal_elongated(n_samples: int = 400, *, rng=0) -> Dataset:
-    """A big elongated cluster, a medium tilted one and a small tight one: the spherical model struggles."""
+    """A big elongated cluster, a medium tilted one and a small tight one: the spherical model struggles.
+
+    Introduced in ``notebooks/10_cheap_heuristic.ipynb``.
+    """
     n = check_whole_number(n_samples, "n_samples", 10)
     covs = np.array([_elongated(2.5, 0.5, 0.4), _elongated(1.2, 0.35, -1.0), 0.25 * np.eye(2)])
     truth = Mixture([0.6, 0.3, 0.1], [[0.0, 0.0], [3.0, 4.0], [-4.0, 3.5]], covs, "full")
@@ -94,7 +105,10 @@ def make_unequal_elongated(n_samples: int = 400, *, rng=0) -> Dataset:
 
 
 def make_grid(n_per_cluster: int = 100, *, rng=0) -> Dataset:
-    """A 3 x 3 grid of round clusters (centres 3a, 3b; sigma 0.5), where EM often gets stuck (science.md §6)."""
+    """A 3 x 3 grid of round clusters (centres 3a, 3b; sigma 0.5), where EM often gets stuck (science.md §6).
+
+    Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
     n = check_whole_number(n_per_cluster, "n_per_cluster", 1)
     centres = np.array([[3.0 * a, 3.0 * b] for a in range(3) for b in range(3)])
     truth = Mixture(np.full(9, 1 / 9), centres, np.full(9, 0.25))
@@ -111,7 +125,10 @@ DATASETS = {
 
 
 def load(name: str, *, rng=0) -> Dataset:
-    """One of :data:`DATASETS` by name, with its default size."""
+    """One of :data:`DATASETS` by name, with its default size.
+
+    Introduced in ``notebooks/05_em_in_action.ipynb``.
+    """
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of {sorted(DATASETS)}.")
     return DATASETS[name](rng=rng)

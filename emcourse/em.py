@@ -22,6 +22,8 @@ COLLAPSE_RTOL = 1e3 * np.finfo(np.float64).eps
 class DegenerateMixtureError(ValueError):
     """An M step produced an invalid component (a variance of zero: a collapse onto a point).
 
+    Introduced in ``notebooks/00_start_here.ipynb``.
+
     Attributes
     ----------
     component : int
@@ -34,11 +36,16 @@ class DegenerateMixtureError(ValueError):
 
 
 class DegeneracyWarning(RuntimeWarning):
-    """EM stopped or continued in a degenerate state (a collapsed or empty component)."""
+    """EM stopped or continued in a degenerate state (a collapsed or empty component).
+
+    Introduced in ``notebooks/05_em_in_action.ipynb``.
+    """
 
 
 def e_step(X, mixture: Mixture) -> tuple[np.ndarray, float]:
     """The E step: responsibilities P(j | x_i) and the log-likelihood of ``mixture``.
+
+    Introduced in ``notebooks/03_gradient_descent.ipynb``.
 
     Parameters
     ----------
@@ -150,6 +157,8 @@ def _build_mixture(weights, means, covs, covariance_type, n_true, n_samples) -> 
 def m_step(X, resp, covariance_type: str = "spherical", reg_covar: float = 0.0) -> Mixture:
     """The M step: the mixture that maximises the expected complete-data log-likelihood.
 
+    Introduced in ``notebooks/03_gradient_descent.ipynb``.
+
     With N_j = sum_i r_ij (plus 10 machine epsilons, as scikit-learn, so an empty component
     does not divide by zero):
 
@@ -185,17 +194,17 @@ def m_step(X, resp, covariance_type: str = "spherical", reg_covar: float = 0.0) 
     X = check_X(X)
     R = _check_resp(resp, X.shape[0])
     n, d = X.shape
-    K = R.shape[1]
+    n_components = R.shape[1]
     n_true = R.sum(axis=0)
     nk = n_true + _EPS10
     means = (R.T @ X) / nk[:, None]
     if covariance_type == "spherical":
-        covs = np.empty(K)
+        covs = np.empty(n_components)
     elif covariance_type == "diag":
-        covs = np.empty((K, d))
+        covs = np.empty((n_components, d))
     else:
-        covs = np.empty((K, d, d))
-    for j in range(K):
+        covs = np.empty((n_components, d, d))
+    for j in range(n_components):
         diff = X - means[j]
         r = R[:, j]
         if covariance_type == "spherical":
@@ -209,7 +218,10 @@ def m_step(X, resp, covariance_type: str = "spherical", reg_covar: float = 0.0) 
 
 
 class FinalLogLikelihood:
-    """Mixin for every result with a ``log_likelihoods`` trajectory: ``log_likelihood`` is its last value."""
+    """Mixin for every result with a ``log_likelihoods`` trajectory: ``log_likelihood`` is its last value.
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
+    """
 
     @property
     def log_likelihood(self) -> float:
@@ -218,13 +230,18 @@ class FinalLogLikelihood:
 
 
 def converged_per_sample(lls, n_samples: int, tol: float) -> bool:
-    """The course's stopping rule (scikit-learn's): the last change of log L per sample is below ``tol``."""
+    """The course's stopping rule (scikit-learn's): the last change of log L per sample is below ``tol``.
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
+    """
     return len(lls) > 1 and abs(lls[-1] - lls[-2]) / n_samples < tol
 
 
 @dataclass(frozen=True)
 class EMResult(FinalLogLikelihood):
     """What :func:`run_em` returns.
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
 
     Attributes
     ----------
@@ -253,6 +270,8 @@ class EMResult(FinalLogLikelihood):
 def run_em(X, init: Mixture, *, max_iter: int = 100, tol: float = 1e-6, reg_covar: float = 1e-6,
            callback=None) -> EMResult:
     """Run EM from ``init`` until convergence or ``max_iter`` iterations.
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
 
     Parameters
     ----------

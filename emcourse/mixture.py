@@ -28,6 +28,8 @@ def _as_float_array(value, name: str) -> np.ndarray:
 def logsumexp_rows(a: np.ndarray) -> np.ndarray:
     """Row-wise log(sum(exp(a))) computed stably.
 
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
     Parameters
     ----------
     a : ndarray of shape (n_samples, n_components)
@@ -46,6 +48,8 @@ def logsumexp_rows(a: np.ndarray) -> np.ndarray:
 
 def normalized_exp_rows(a: np.ndarray) -> np.ndarray:
     """Row-wise softmax exp(a_ij) / sum_j exp(a_ij), shifting by the row maximum and then dividing.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
 
     (Subtracting the log-sum-exp instead can fail when every entry is about -1e300: the maximum
     swallows log K and the rows no longer sum to 1.)
@@ -87,12 +91,12 @@ class Mixture:
         cov = _as_float_array(covariances, "covariances")
         if w.ndim != 1 or w.size < 1:
             raise ValueError(f"weights must be a 1-D array of shape (n_components,), got shape {w.shape}.")
-        K = w.size
-        if mu.ndim == 1 and K == 1:
+        n_components = w.size
+        if mu.ndim == 1 and n_components == 1:
             mu = mu.reshape(1, -1)
-        if mu.ndim != 2 or mu.shape[0] != K:
+        if mu.ndim != 2 or mu.shape[0] != n_components:
             raise ValueError(
-                f"means must have shape (n_components, n_features) = ({K}, d) to match the {K} weights, "
+                f"means must have shape (n_components, n_features) = ({n_components}, d) to match the {n_components} weights, "
                 f"got shape {mu.shape}. Stack one row per component."
             )
         d = mu.shape[1]
@@ -103,10 +107,10 @@ class Mixture:
             raise ValueError(
                 f"weights must sum to 1, they sum to {total:.10g}. Divide them by their sum: weights / weights.sum()."
             )
-        expected = {"spherical": (K,), "diag": (K, d), "full": (K, d, d)}[covariance_type]
+        expected = {"spherical": (n_components,), "diag": (n_components, d), "full": (n_components, d, d)}[covariance_type]
         if cov.shape != expected:
             raise ValueError(
-                f"covariances for covariance_type={covariance_type!r} with {K} components in {d} dimensions "
+                f"covariances for covariance_type={covariance_type!r} with {n_components} components in {d} dimensions "
                 f"must have shape {expected}, got {cov.shape}."
             )
         if covariance_type in ("spherical", "diag") and np.any(cov <= 0):
@@ -210,9 +214,9 @@ class Mixture:
     @property
     def n_parameters(self) -> int:
         """Number of free parameters (for BIC/AIC; science.md §3.2)."""
-        K, d = self.n_components, self.n_features
-        cov = {"spherical": K, "diag": K * d, "full": K * d * (d + 1) // 2}[self._covariance_type]
-        return K * d + cov + K - 1
+        n_components, d = self.n_components, self.n_features
+        cov = {"spherical": n_components, "diag": n_components * d, "full": n_components * d * (d + 1) // 2}[self._covariance_type]
+        return n_components * d + cov + n_components - 1
 
     def bic(self, X) -> float:
         """Bayesian information criterion -2 log L + p log N (lower is better); p = :attr:`n_parameters`."""

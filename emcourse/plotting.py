@@ -26,17 +26,25 @@ TOTAL_COLOR = "#222222"
 
 
 def component_color(j: int) -> str:
-    """Colour of component ``j`` (cycles after 10)."""
+    """Colour of component ``j`` (cycles after 10).
+
+    Introduced in ``notebooks/05_em_in_action.ipynb``.
+    """
     return PALETTE[j % len(PALETTE)]
 
 
 def component_marker(j: int) -> str:
-    """Marker shape of component ``j`` (cycles after 10)."""
+    """Marker shape of component ``j`` (cycles after 10).
+
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
     return MARKERS[j % len(MARKERS)]
 
 
 def blend_colors(resp: np.ndarray) -> np.ndarray:
     """RGB colours mixed by responsibility: row i is sum_j r_ij * colour_j.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
 
     Parameters
     ----------
@@ -65,6 +73,8 @@ def _check_2d(mixture: Mixture) -> None:
 def draw_density_1d(ax, mixture: Mixture, x, *, artists=None, show_components: bool = True,
                     color: str = TOTAL_COLOR, label: str = "$p(x)$", linestyle: str = "-"):
     """The mixture density p(x) and the weighted components P_j p(x|j) on a 1-D grid.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
 
     Parameters
     ----------
@@ -106,6 +116,8 @@ def draw_density_1d(ax, mixture: Mixture, x, *, artists=None, show_components: b
 def draw_posteriors_1d(ax, mixture: Mixture, x, *, artists=None):
     """The posteriors P(j | x) of each component along a 1-D grid (they sum to 1 at every x).
 
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
     Returns
     -------
     dict with ``"posteriors"`` (list of Line2D, one per component).
@@ -128,6 +140,8 @@ def draw_posteriors_1d(ax, mixture: Mixture, x, *, artists=None):
 def draw_rug(ax, values, *, y=0.0, artists=None, color=TOTAL_COLOR):
     """Data points of a 1-D sample as short vertical ticks at height ``y``.
 
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
     Returns
     -------
     dict with ``"rug"`` (Line2D).
@@ -145,6 +159,8 @@ def draw_rug(ax, values, *, y=0.0, artists=None, color=TOTAL_COLOR):
 def draw_samples_2d(ax, X, *, labels=None, resp=None, n_components=None, artists=None, size=14,
                     edgecolor="white"):
     """A 2-D sample, coloured and shaped by the component that made each point, or by responsibility.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
 
     Parameters
     ----------
@@ -171,11 +187,11 @@ def draw_samples_2d(ax, X, *, labels=None, resp=None, n_components=None, artists
         raise ValueError(f"X must have shape (n_points, 2) for a 2-D scatter, got {X.shape}.")
     if labels is not None:
         labels = np.asarray(labels)
-        K = int(n_components if n_components is not None else (labels.max() + 1 if labels.size else 0))
+        n_components = int(n_components if n_components is not None else (labels.max() + 1 if labels.size else 0))
         if artists is None:
             groups = [ax.scatter(X[labels == j, 0], X[labels == j, 1], s=size, color=component_color(j),
                                  marker=component_marker(j), edgecolors=edgecolor, linewidths=0.4,
-                                 label=f"component {j + 1}") for j in range(K)]
+                                 label=f"component {j + 1}") for j in range(n_components)]
             ax.set_xlabel("$x_1$")
             ax.set_ylabel("$x_2$")
             return {"groups": groups}
@@ -196,6 +212,8 @@ def draw_samples_2d(ax, X, *, labels=None, resp=None, n_components=None, artists
 def ellipse_geometry(covariance: np.ndarray, n_std: float) -> tuple[float, float, float]:
     """Width, height and angle (degrees) of the ``n_std``-standard-deviation ellipse of a 2x2 covariance.
 
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
     The axes are 2 * n_std * sqrt(eigenvalue): standard deviations, not variances.
     """
     vals, vecs = np.linalg.eigh(covariance)
@@ -206,6 +224,8 @@ def ellipse_geometry(covariance: np.ndarray, n_std: float) -> tuple[float, float
 
 def draw_ellipses(ax, mixture: Mixture, *, n_std=(1.0, 2.0), artists=None, show_means: bool = True):
     """Each component as ellipses at ``n_std`` standard deviations (circles for spherical), and its mean.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
 
     Returns
     -------
@@ -241,11 +261,16 @@ def draw_ellipses(ax, mixture: Mixture, *, n_std=(1.0, 2.0), artists=None, show_
     return artists
 
 
-def posterior_image(mixture: Mixture, extent, resolution: int = 120) -> np.ndarray:
-    """An RGB image of the posterior colour blend over a rectangle.
+def probability_image(predict_proba, extent, resolution: int = 120) -> np.ndarray:
+    """A pale RGB image of class or component probabilities over a rectangle, colours blended by probability.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``; lesson 7 draws Gaussian ARTMAP's vote with it.
 
     Parameters
     ----------
+    predict_proba : callable
+        Maps points of shape (n_points, 2) to probabilities of shape (n_points, n_classes), rows summing
+        to 1: ``mixture.responsibilities`` (lesson 1) or a classifier's ``predict_proba`` (lesson 7's vote).
     extent : (xmin, xmax, ymin, ymax)
     resolution : int
         Pixels along each axis.
@@ -254,16 +279,26 @@ def posterior_image(mixture: Mixture, extent, resolution: int = 120) -> np.ndarr
     -------
     ndarray of shape (resolution, resolution, 3), row 0 at ymin (use ``origin="lower"``).
     """
-    _check_2d(mixture)
     xmin, xmax, ymin, ymax = extent
     gx, gy = np.meshgrid(np.linspace(xmin, xmax, resolution), np.linspace(ymin, ymax, resolution))
-    resp = mixture.responsibilities(np.column_stack([gx.ravel(), gy.ravel()]))
-    light = 0.45 * blend_colors(resp) + 0.55          # pale, so points and ellipses stay readable
+    proba = predict_proba(np.column_stack([gx.ravel(), gy.ravel()]))
+    light = 0.45 * blend_colors(proba) + 0.55          # pale, so points and ellipses stay readable
     return light.reshape(resolution, resolution, 3)
+
+
+def posterior_image(mixture: Mixture, extent, resolution: int = 120) -> np.ndarray:
+    """:func:`probability_image` of a 2-D mixture's posteriors P(j | x).
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    _check_2d(mixture)
+    return probability_image(mixture.responsibilities, extent, resolution)
 
 
 def draw_posterior_map(ax, mixture: Mixture, extent, *, resolution: int = 120, artists=None):
     """Background shading: each location coloured by the blend of the component posteriors P(j | x).
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
 
     Returns
     -------
@@ -282,6 +317,8 @@ def draw_posterior_map(ax, mixture: Mixture, extent, *, resolution: int = 120, a
 def draw_log_likelihood(ax, values, *, current=None, artists=None, ylabel="log-likelihood", label=None,
                         color=TOTAL_COLOR):
     """A log-likelihood (or E) curve against iteration, with the ``current`` iteration marked.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
 
     Parameters
     ----------
@@ -310,6 +347,8 @@ def draw_log_likelihood(ax, values, *, current=None, artists=None, ylabel="log-l
 def draw_surface(ax, values, extent, *, current=None, artists=None, cmap="viridis", label="E"):
     """A precomputed 2-D surface (e.g. E over (mu_1, mu_2)) as an image, with the current point marked.
 
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
     Parameters
     ----------
     values : ndarray of shape (n_y, n_x)
@@ -336,6 +375,8 @@ def draw_surface(ax, values, extent, *, current=None, artists=None, cmap="viridi
 def draw_fit(ax, X, mixture: Mixture, *, artists=None, size=12):
     """A 2-D data set coloured by the responsibilities of ``mixture``, with its 1- and 2-sigma ellipses.
 
+    Introduced in ``notebooks/05_em_in_action.ipynb``.
+
     Returns
     -------
     dict with ``"points"`` (see :func:`draw_samples_2d`) and ``"ellipses"`` (see :func:`draw_ellipses`).
@@ -347,3 +388,34 @@ def draw_fit(ax, X, mixture: Mixture, *, artists=None, size=12):
     draw_samples_2d(ax, X, resp=resp, artists=artists["points"])
     draw_ellipses(ax, mixture, artists=artists["ellipses"])
     return artists
+
+
+def draw_categories(ax, means, sigmas, labels, classes, *, artists=None, n_std: float = 1.0):
+    """Axis-aligned ``n_std``-sigma ellipses of labelled diagonal Gaussians (Gaussian ARTMAP's categories),
+    coloured by class. Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+
+    Parameters
+    ----------
+    means, sigmas : ndarray of shape (n_categories, 2)
+        Centres and standard deviations per feature.
+    labels : ndarray of shape (n_categories,)
+        The class of each category; its colour is that of its position in ``classes``.
+    classes : ndarray of shape (n_classes,), sorted
+    artists : list of Ellipse, optional
+        What a previous call returned: removed and drawn again (the number of categories changes).
+
+    Returns
+    -------
+    list of Ellipse (animated: an explorer draws them over its cached background).
+    """
+    if artists is not None:
+        for e in artists:
+            e.remove()
+    out = []
+    for m, s, lab in zip(means, sigmas, labels):
+        k = int(np.searchsorted(classes, lab))
+        e = Ellipse(m, 2 * n_std * s[0], 2 * n_std * s[1], fill=False, lw=1.4, edgecolor=component_color(k),
+                    animated=True)
+        ax.add_patch(e)
+        out.append(e)
+    return out

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_covariance_type, check_n_components, check_rng, check_X
+from ._validation import check_covariance_type, check_n_components, check_nonnegative_float, check_rng, check_X
 from .mixture import Mixture
 
 INIT_METHODS = ("random_points", "kmeans++")
@@ -11,6 +11,8 @@ INIT_METHODS = ("random_points", "kmeans++")
 
 def kmeans_plusplus(X: np.ndarray, n_components: int, rng: np.random.Generator) -> np.ndarray:
     """k-means++ (D^2) seeding, greedy as in scikit-learn (2 + ln K trials per centre).
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
 
     Parameters
     ----------
@@ -42,8 +44,10 @@ def kmeans_plusplus(X: np.ndarray, n_components: int, rng: np.random.Generator) 
 
 
 def initialize(X, n_components: int, covariance_type: str = "spherical", method: str = "random_points", *,
-               rng) -> Mixture:
+               rng, reg_covar: float = 0.0) -> Mixture:
     """An initial mixture: chosen means, equal weights, variances from the whole data set.
+
+    Introduced in ``notebooks/00_start_here.ipynb``.
 
     Parameters
     ----------
@@ -56,6 +60,9 @@ def initialize(X, n_components: int, covariance_type: str = "spherical", method:
         ``"kmeans++"`` uses D^2 seeding (science.md §8).
     rng : int or numpy.random.Generator
         Explicit seed.
+    reg_covar : float, default 0.0
+        Added to the starting variances (the covariance diagonal for ``"full"``), as ``run_em`` adds it in
+        every M step; with ``reg_covar > 0`` a constant feature is no error (it gets variance ``reg_covar``).
 
     Returns
     -------
@@ -65,12 +72,14 @@ def initialize(X, n_components: int, covariance_type: str = "spherical", method:
     """
     covariance_type = check_covariance_type(covariance_type)
     X = check_X(X)
-    K = check_n_components(n_components, X.shape[0])
+    n_components = check_n_components(n_components, X.shape[0])
     rng = check_rng(rng)
     if method not in INIT_METHODS:
         raise ValueError(f"method must be one of {INIT_METHODS}, got {method!r}.")
     n, d = X.shape
     S = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+    reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
+    S = S + reg_covar * np.eye(d)
     var = np.diag(S).copy()
     if not np.any(var > 0):
         raise ValueError("all points of X are identical (zero variance in every feature): a mixture cannot be "
@@ -80,16 +89,16 @@ def initialize(X, n_components: int, covariance_type: str = "spherical", method:
         raise ValueError(f"feature {k} of X is constant (zero variance), so a '{covariance_type}' covariance would "
                          "be singular. Drop that feature or use covariance_type='spherical'.")
     if method == "random_points":
-        means = X[rng.choice(n, size=K, replace=False)]
+        means = X[rng.choice(n, size=n_components, replace=False)]
     else:
-        means = kmeans_plusplus(X, K, rng)
+        means = kmeans_plusplus(X, n_components, rng)
     if covariance_type == "spherical":
-        covs = np.full(K, var.mean())
+        covs = np.full(n_components, var.mean())
     elif covariance_type == "diag":
-        covs = np.tile(var, (K, 1))
+        covs = np.tile(var, (n_components, 1))
     else:
         if np.linalg.eigvalsh(S).min() <= 1e-12 * var.max():
             raise ValueError("the features of X are linearly dependent (singular sample covariance), so a 'full' "
                              "covariance cannot start from it. Remove redundant features or use 'diag'.")
-        covs = np.tile(S, (K, 1, 1))
-    return Mixture(np.full(K, 1.0 / K), means, covs, covariance_type)
+        covs = np.tile(S, (n_components, 1, 1))
+    return Mixture(np.full(n_components, 1.0 / n_components), means, covs, covariance_type)

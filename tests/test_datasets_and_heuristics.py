@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from emcourse import Mixture, datasets, e_step, initialize, run_em
-from emcourse.heuristics import reset_components, run_em_with_resets, starved_components
+from emcourse.methods.heuristic import reset_components, run_em_with_resets, starved_components
 
 
 @pytest.mark.parametrize("name", sorted(datasets.DATASETS))

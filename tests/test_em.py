@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from emcourse import DegeneracyWarning, Mixture, e_step, initialize, m_step, run_em
 
-from _data import anisotropic_data
+from tests._data import anisotropic_data
 
 TYPES = ["spherical", "diag", "full"]
 
@@ -167,7 +167,7 @@ def test_bic_and_aic_match_sklearn(cov_type, iris):
 
 def test_restarts_find_distinct_optima_on_the_grid():
     from emcourse import datasets
-    from emcourse.restarts import distinct_optima, run_restarts
+    from emcourse.methods.restarts import distinct_optima, run_restarts
 
     data = datasets.make_grid(rng=0)
     runs = run_restarts(data.X, 9, seeds=range(12), max_iter=500, tol=1e-6)

@@ -1,4 +1,5 @@
 """Drawing functions: the right artists, counts and positions (Agg backend)."""
+import matplotlib.colors
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -96,3 +97,37 @@ def test_wrong_dimension_is_a_clear_error(ax):
         plotting.draw_ellipses(ax, MIX1)
     with pytest.raises(ValueError, match="needs a 1-D mixture"):
         plotting.draw_density_1d(ax, MIX2, np.zeros(3))
+
+
+def test_posterior_map_colours_each_pixel_by_its_posteriors(ax):
+    extent = (-5.0, 5.0, -4.0, 6.0)
+    img = plotting.draw_posterior_map(ax, MIX2, extent, resolution=7)["image"].get_array()
+    rgb = np.array([matplotlib.colors.to_rgb(plotting.component_color(j)) for j in range(2)])
+    g = np.linspace(-5, 5, 7), np.linspace(-4, 6, 7)
+    for r, c in [(0, 0), (3, 3), (6, 2), (1, 5)]:             # row r is at y = g[1][r]: origin="lower"
+        resp = MIX2.responsibilities([[g[0][c], g[1][r]]])[0]
+        np.testing.assert_allclose(img[r, c], 0.55 + 0.45 * resp @ rgb, atol=1e-12)
+    # a point far to the left belongs to the wide component 1 alone: its pale colour
+    assert np.allclose(img[3, 0], 0.55 + 0.45 * rgb[0], atol=1e-3)
+
+
+def test_probability_image_takes_any_classifier_and_agrees_with_the_posterior_image():
+    extent = (-3.0, 4.0, -2.0, 2.0)
+    np.testing.assert_array_equal(plotting.probability_image(MIX2.responsibilities, extent, 9),
+                                  plotting.posterior_image(MIX2, extent, 9))
+    one_class = plotting.probability_image(lambda P: np.tile([0.0, 0.0, 1.0], (len(P), 1)), extent, 4)
+    pale = 0.55 + 0.45 * np.array(matplotlib.colors.to_rgb(plotting.component_color(2)))
+    np.testing.assert_allclose(one_class, np.broadcast_to(pale, (4, 4, 3)))
+
+
+def test_draw_categories_draws_one_ellipse_per_category_in_its_class_colour(ax):
+    means = np.array([[0.2, 0.3], [0.7, 0.8], [0.5, 0.5]])
+    sigmas = np.array([[0.1, 0.05], [0.2, 0.2], [0.01, 0.3]])
+    arts = plotting.draw_categories(ax, means, sigmas, np.array(["b", "a", "b"]), np.array(["a", "b"]))
+    assert len(arts) == 3 and len(ax.patches) == 3
+    np.testing.assert_allclose([e.width for e in arts], 2 * sigmas[:, 0])
+    np.testing.assert_allclose([e.height for e in arts], 2 * sigmas[:, 1])
+    assert [matplotlib.colors.to_hex(e.get_edgecolor()) for e in arts] == \
+        [plotting.component_color(1).lower(), plotting.component_color(0).lower(), plotting.component_color(1).lower()]
+    again = plotting.draw_categories(ax, means[:1], sigmas[:1], np.array(["a"]), np.array(["a", "b"]), artists=arts)
+    assert len(again) == 1 and len(ax.patches) == 1             # the old ellipses are gone

@@ -5,7 +5,7 @@ from sklearn.mixture import GaussianMixture
 
 from emcourse import initialize, run_em
 
-from _data import anisotropic_data
+from tests._data import anisotropic_data
 
 
 def precisions(mix):

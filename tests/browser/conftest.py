@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from labserver import CHROMIUM, LOOPBACK, ROOT, launch_chromium, start_lab
+from tests.browser.labserver import CHROMIUM, LOOPBACK, ROOT, launch_chromium, start_lab
 
 ARTIFACTS = ROOT / "test-artifacts"
 

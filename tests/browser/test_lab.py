@@ -12,7 +12,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from labserver import run_all
+from tests.browser.labserver import run_all
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 

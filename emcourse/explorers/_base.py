@@ -1,0 +1,218 @@
+"""The one explorer recipe (floor 3): every explorer of the course is an :class:`Explorer`.
+
+* ``controls`` — a dict of labelled widgets (name -> widget); ``state`` — a dict of their values.
+* The figure is a plain :class:`matplotlib.figure.Figure` (no pyplot, so nothing is displayed twice),
+  laid out once, then frozen: on a tick only the artists' data change. The static part (axes, ticks,
+  labels, legends) is rendered once and cached; a tick restores that background and draws only the
+  artists listed in ``dynamic`` (blitting), which is most of the speed.
+* The figure is shown as a PNG in an :class:`ipywidgets.Image` (rendered by Agg at dpi 100, as the
+  inline backend does) in a fixed-height box, with a text readout (:meth:`Explorer.summary`) under it:
+  the numbers shown, for tests, screen readers and anyone who prefers numbers.
+* Without a kernel (nbconvert, a static page, a repository viewer) an explorer still shows its picture
+  and its readout: its rich display carries a PNG and the summary text besides the widget.
+* Explorers render once when built. Every callback is a hot path: no re-layout, no re-running of
+  algorithms that a stored history can answer, and no model maths (that belongs to the engine, the
+  methods or :mod:`emcourse.plotting`).
+
+Introduced in ``notebooks/01_mixture_densities.ipynb``.
+"""
+from __future__ import annotations
+
+import base64
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from IPython.display import display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ._png import canvas_png
+
+SLIDER_STYLE = {"description_width": "110px"}
+SLIDER_LAYOUT = widgets.Layout(width="340px")
+
+
+def slider(description, value, vmin, vmax, step, *, continuous_update=True, readout_format=".2f", log=False):
+    """A labelled float slider in the course's style (``log=True`` gives a log-scale slider).
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    if log:
+        return widgets.FloatLogSlider(value=value, min=vmin, max=vmax, step=step, base=10,
+                                      description=description, continuous_update=continuous_update,
+                                      readout_format=".1e", style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+    return widgets.FloatSlider(value=value, min=vmin, max=vmax, step=step, description=description,
+                               continuous_update=continuous_update, readout_format=readout_format,
+                               style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+
+
+def int_slider(description, value, vmin, vmax, *, continuous_update=True):
+    """A labelled integer slider in the course's style.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    return widgets.IntSlider(value=value, min=vmin, max=vmax, description=description,
+                             continuous_update=continuous_update, style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+
+
+def flatten_artists(*groups) -> list:
+    """All matplotlib artists inside (nested) dicts, lists and tuples of the ``draw_*`` functions.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    out = []
+    for g in groups:
+        if isinstance(g, dict):
+            out += flatten_artists(*g.values())
+        elif isinstance(g, (list, tuple)):
+            out += flatten_artists(*g)
+        elif hasattr(g, "draw") and hasattr(g, "set_animated"):
+            out.append(g)
+    return out
+
+
+class Explorer:
+    """Base class of every explorer. Subclasses implement ``_build`` (axes and artists, once),
+    ``_update`` (move the artists to match ``state``) and ``summary``.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+    state : dict of str to value
+        The current value of every control (kept in sync by observers).
+    figure : matplotlib.figure.Figure
+    image : ipywidgets.Image
+        The rendered figure.
+    readout : ipywidgets.HTML
+        :meth:`summary` as preformatted text.
+    widget : ipywidgets.VBox
+        Everything, as displayed.
+    """
+
+    figsize = (9.0, 4.0)
+    dpi = 100
+    #: artists redrawn on every tick (set by ``_build``); everything else is the cached background
+    dynamic: list = ()
+
+    def __init__(self, controls: dict, layout=None):
+        self.controls = dict(controls)
+        self.state = {name: w.value for name, w in self.controls.items()}
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self._build()
+        self._update()
+        self.figure.canvas.draw()                     # lay out once ...
+        self.figure.set_layout_engine("none")         # ... then freeze the layout
+        self.dynamic = list(self.dynamic)
+        for artist in self.dynamic:
+            artist.set_animated(True)
+        self.figure.canvas.draw()                     # the static background, without the dynamic artists
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        height = int(self.figsize[1] * self.dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(height=f"{height}px", width="auto",
+                                                                        object_fit="contain"))
+        self.readout = widgets.HTML(layout=widgets.Layout(min_height="3em"))
+        self._show()
+        for name, w in self.controls.items():
+            w.observe(self._on_change, names="value")
+        box = layout if layout is not None else widgets.HBox(
+            [widgets.VBox(list(self.controls.values())[i::2]) for i in range(2)])
+        self.widget = widgets.VBox([box, self.image, self.readout])
+        self.widget.add_class("emcourse-explorer")
+
+    # --- the hot path --------------------------------------------------------------------------
+    def _on_change(self, change) -> None:
+        for name, w in self.controls.items():
+            if w is change["owner"]:
+                self.state[name] = change["new"]
+        self._update()
+        self._show()
+
+    def invalidate_background(self) -> None:
+        """Call from ``_update`` after changing something static (axis limits, a label): the next render
+        redraws and caches the background once more."""
+        self._background_stale = True
+
+    def render_png(self) -> bytes:
+        """Draw the dynamic artists over the cached background and encode the PNG."""
+        canvas = self.figure.canvas
+        if getattr(self, "_background_stale", False):
+            canvas.draw()                                   # the dynamic artists are animated: not drawn here
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._background_stale = False
+        canvas.restore_region(self._background)
+        for artist in self.dynamic:
+            (artist.axes or self.figure).draw_artist(artist)
+        return canvas_png(canvas)
+
+    def _show(self) -> None:
+        self.image.value = self.render_png()
+        self.readout.value = f"<pre style='margin:0'>{html.escape(self.summary())}</pre>"
+
+    # --- for subclasses -----------------------------------------------------------------------
+    def _build(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _update(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def summary(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # --- conveniences --------------------------------------------------------------------------
+    def set(self, **values) -> "Explorer":
+        """Set controls by name (as a student would move them); the explorer redraws."""
+        for name, value in values.items():
+            if name not in self.controls:
+                raise ValueError(f"no control named {name!r}; this explorer has {sorted(self.controls)}.")
+            self.controls[name].value = value
+        return self
+
+    def png(self) -> bytes:
+        """The PNG currently shown."""
+        return bytes(self.image.value)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, and for viewers without a kernel its current picture (PNG) and readout (plain text)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = dict(data)
+        data["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        data["text/plain"] = self.summary()
+        return data, metadata
+
+    def display(self):
+        """Display the explorer (same as leaving it as the last expression of a cell)."""
+        display(self)
+
+
+def weights_from_raw(raw) -> tuple[np.ndarray, bool]:
+    """Renormalise raw weight slider values to sum to 1; equal weights if all are 0.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    raw = np.asarray(raw, dtype=float)
+    total = raw.sum()
+    if total <= 0:
+        return np.full(raw.size, 1.0 / raw.size), True
+    return raw / total, False
+
+
+def fmt(values, fmt="{:.2f}") -> str:
+    """A short list of numbers for a readout: [1.00, 2.00].
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    return "[" + ", ".join(fmt.format(v) for v in values) + "]"
+
+
+def remove_artists(group) -> None:
+    """Remove every artist of a ``draw_*`` group from its axes (before drawing a different number of them).
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+    """
+    for artist in flatten_artists(group):
+        artist.remove()

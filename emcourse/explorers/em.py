@@ -1,0 +1,212 @@
+"""The EM stepper of lessons 4, 5 and 10: scrub through a stored EM run (floor 3)."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import plotting
+from ..datasets import Dataset
+from ..em import run_em
+from ..methods.heuristic import run_em_with_resets
+from ..seeding import initialize
+from ._base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, flatten_artists, int_slider, remove_artists
+
+
+class EMExplorer(Explorer):
+    """Step through an EM run on 2-D data: points coloured by responsibility, 1- and 2-sigma ellipses,
+    the log-likelihood curve with the current iteration marked, and a readout of P_j, mu_j, sigma_j.
+
+    The run is computed once per choice of data set, number of components, initialisation, seed,
+    covariance type (and cheap heuristic on/off); the iteration slider and the Play button only scrub
+    the stored history. Introduced in ``notebooks/04_em_algorithm.ipynb``; used in lessons 5 and 10.
+
+    Parameters
+    ----------
+    data : Dataset or dict of str to Dataset
+        One data set, or several to choose from (a dropdown appears).
+    n_components, covariance_type, init_method
+        Starting values of the run settings.
+    rng : int
+        Starting value of the seed of the start (the ``"seed"`` control, 0 to 49).
+    settings : sequence of str
+        Which run settings get a control: any of ``"n_components"``, ``"init_method"``, ``"seed"``,
+        ``"covariance_type"``, ``"heuristic"`` (the cheap heuristic of slide 30 on/off).
+    max_iter, tol, reg_covar
+        Passed to :func:`emcourse.run_em` (and to the heuristic).
+    """
+
+    figsize = (9.5, 4.4)
+
+    def __init__(self, data, *, n_components: int = 3, covariance_type: str = "spherical",
+                 init_method: str = "random_points", rng: int = 0, settings=("seed",), max_iter: int = 300,
+                 tol: float = 1e-6, reg_covar: float = 1e-6, heuristic: bool = False):
+        self.data = {data.name: data} if isinstance(data, Dataset) else dict(data)
+        if not self.data:
+            raise ValueError("EMExplorer needs at least one data set.")
+        for d in self.data.values():
+            if d.X.shape[1] != 2:
+                raise ValueError(f"EMExplorer draws 2-D data; {d.name!r} has {d.X.shape[1]} features.")
+        self.max_iter, self.tol, self.reg_covar = int(max_iter), float(tol), float(reg_covar)
+        self._runs = {}
+        self._fixed = {"dataset": next(iter(self.data)), "n_components": int(n_components),
+                       "init_method": init_method, "seed": int(rng), "covariance_type": covariance_type,
+                       "heuristic": bool(heuristic)}
+        controls = {}
+        if len(self.data) > 1:
+            controls["dataset"] = widgets.Dropdown(options=list(self.data), description="data set",
+                                                   style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+        if "n_components" in settings:
+            controls["n_components"] = int_slider("components M", int(n_components), 1, 9, continuous_update=False)
+        if "init_method" in settings:
+            controls["init_method"] = widgets.Dropdown(options=["random_points", "kmeans++"], value=init_method,
+                                                       description="start", style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+        if "seed" in settings:
+            controls["seed"] = int_slider("seed", int(rng), 0, 49, continuous_update=False)
+        if "covariance_type" in settings:
+            controls["covariance_type"] = widgets.Dropdown(options=["spherical", "diag", "full"], value=covariance_type,
+                                                           description="covariance", style=SLIDER_STYLE,
+                                                           layout=SLIDER_LAYOUT)
+        if "heuristic" in settings:
+            controls["heuristic"] = widgets.Checkbox(value=bool(heuristic), description="cheap heuristic (slide 30)",
+                                                     style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+        self._settings_names = list(controls)
+        n_iter = len(self._run_for(self._settings()).history) - 1
+        # start at the end of the run; drag back or press play to watch it
+        controls["iteration"] = int_slider("iteration", n_iter, 0, max(1, n_iter))
+        self.play = widgets.Play(value=0, min=0, max=controls["iteration"].max, interval=250, description="play",
+                                 layout=widgets.Layout(width="110px"))
+        widgets.jslink((self.play, "value"), (controls["iteration"], "value"))
+        widgets.jslink((controls["iteration"], "max"), (self.play, "max"))
+        settings_box = widgets.VBox([controls[n] for n in self._settings_names])
+        layout = widgets.HBox([settings_box, widgets.VBox([widgets.HBox([controls["iteration"], self.play])])])
+        super().__init__(controls, layout=layout)
+
+    # --- runs --------------------------------------------------------------------------------
+    def _settings(self) -> tuple:
+        s = {**self._fixed, **{k: self.state[k] for k in self._settings_names if k in getattr(self, "state", {})}}
+        return (s["dataset"], s["n_components"], s["init_method"], s["seed"], s["covariance_type"], s["heuristic"])
+
+    def _run_for(self, key):
+        if key not in self._runs:
+            name, n_components, method, seed, cov_type, heuristic = key
+            X = self.data[name].X
+            init = initialize(X, n_components, cov_type, method, rng=seed)
+            if heuristic:
+                run = run_em_with_resets(X, init, rng=seed, max_iter=self.max_iter, tol=self.tol,
+                                         reg_covar=self.reg_covar)
+            else:
+                run = run_em(X, init, max_iter=self.max_iter, tol=self.tol, reg_covar=self.reg_covar)
+            self._runs[key] = run
+        return self._runs[key]
+
+    @property
+    def run(self):
+        """The run (EMResult or HeuristicResult) for the current settings."""
+        return self._run_for(self._settings())
+
+    @property
+    def dataset(self):
+        return self.data[self._settings()[0]]
+
+    @property
+    def iteration(self) -> int:
+        return min(int(self.state["iteration"]), self.run.n_iter if hasattr(self.run, "n_iter") else len(self.run.history) - 1)
+
+    # --- drawing -----------------------------------------------------------------------------
+    def _limits(self, X):
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.08 * (hi - lo) + 0.5
+        return (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
+
+    def _build(self):
+        self.ax, self.ax_ll = self.figure.subplots(1, 2, width_ratios=[1.25, 1])
+        run, t = self.run, self.iteration
+        X = self.dataset.X
+        self.fit = plotting.draw_fit(self.ax, X, run.history[t])
+        xl, yl = self._limits(X)
+        self.ax.set_xlim(*xl)
+        self.ax.set_ylim(*yl)
+        self.ax.set_aspect("equal", adjustable="box")
+        self.ax.set_title("points coloured by responsibility", fontsize=10)
+        self.curve = plotting.draw_log_likelihood(self.ax_ll, run.log_likelihoods, current=t,
+                                                  ylabel="log-likelihood log L")
+        (self.resets,) = self.ax_ll.plot([], [], "v", color=plotting.PALETTE[5], ms=9, ls="none", label="reset")
+        self._set_ll_limits()
+        self.ax_ll.set_title(self._run_title(), fontsize=10)
+        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.ax_ll.title)
+
+    def _run_title(self) -> str:
+        run = self.run
+        if hasattr(run, "n_resets"):
+            return f"log L: EM + cheap heuristic ({run.n_resets} resets)"
+        return "log L against iteration: plain EM"
+
+    def _set_ll_limits(self):
+        lls = self.run.log_likelihoods
+        lo, hi = float(lls.min()), float(lls.max())
+        span = max(hi - lo, 1e-9 * max(1.0, abs(hi)))
+        self.ax_ll.set_xlim(-0.5, max(1, len(lls) - 1) + 0.5)
+        self.ax_ll.set_ylim(lo - 0.05 * span, hi + 0.08 * span)
+
+    def _on_change(self, change) -> None:
+        name = next(n for n, w in self.controls.items() if w is change["owner"])
+        if name != "iteration":
+            self.state[name] = change["new"]
+            n_iter = len(self.run.history) - 1
+            it = self.controls["iteration"]
+            self._rebuilt = True
+            with it.hold_trait_notifications():
+                it.max = max(1, n_iter)
+            self.state["iteration"] = n_iter             # show where the new run ends
+            it.unobserve(self._on_change, names="value")
+            it.value = n_iter
+            it.observe(self._on_change, names="value")
+        super()._on_change(change)
+
+    def _update(self):
+        run, t = self.run, self.iteration
+        X = self.dataset.X
+        mix = run.history[t]
+        if getattr(self, "_rebuilt", False):
+            self._rebuilt = False
+            ellipses = self.fit["ellipses"]
+            if len(ellipses["ellipses"]) != mix.n_components or self.fit["points"]["points"].get_offsets().shape[0] != len(X):
+                remove_artists(self.fit)
+                self.fit = plotting.draw_fit(self.ax, X, mix)
+                for a in flatten_artists(self.fit):
+                    a.set_animated(True)
+            xl, yl = self._limits(X)
+            self.ax.set_xlim(*xl)
+            self.ax.set_ylim(*yl)
+            self._set_ll_limits()
+            self.invalidate_background()
+        plotting.draw_fit(self.ax, X, mix, artists=self.fit)
+        plotting.draw_log_likelihood(self.ax_ll, run.log_likelihoods, current=t, artists=self.curve)
+        events = getattr(run, "events", None)
+        marks = [i for i, e in enumerate(events) if e] if events else []
+        self.resets.set_data(marks, run.log_likelihoods[marks] if marks else [])
+        self.ax_ll.title.set_text(self._run_title())
+        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.ax_ll.title)
+
+    def summary(self) -> str:
+        run, t = self.run, self.iteration
+        mix = run.history[t]
+        lls = run.log_likelihoods
+        n = len(self.dataset.X)
+        name, n_components, method, seed, cov_type, heuristic = self._settings()
+        head = (f"{name}: N = {n}, M = {n_components}, {cov_type}, start {method} (seed {seed})"
+                + (", cheap heuristic on" if heuristic else ""))
+        change = f", change {lls[t] - lls[t - 1]:+.4f}" if t > 0 else ""
+        status = f"; {run.stop_reason}" if t == len(lls) - 1 else ""
+        lines = [head, f"iteration {t} of {len(lls) - 1}: log L = {lls[t]:.3f} (per point {lls[t] / n:.4f}){change}{status}"]
+        sd = np.sqrt(mix.variances)
+        for j in range(mix.n_components):
+            lines.append(f"  {j + 1}: P = {mix.weights[j]:.3f}, mu = ({mix.means[j, 0]:+.2f}, {mix.means[j, 1]:+.2f}), "
+                         f"sigma = ({sd[j, 0]:.2f}, {sd[j, 1]:.2f})")
+        events = getattr(run, "events", None)
+        if events and events[t]:
+            lines.append(f"reset here: {events[t]}")
+        elif events and any(events):
+            lines.append(f"{sum(1 for e in events if e)} reset(s) in this run, at iterations "
+                         f"{[i for i, e in enumerate(events) if e]}")
+        return "\n".join(lines)

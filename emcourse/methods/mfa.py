@@ -1,0 +1,507 @@
+"""Mixtures of factor analysers (Ghahramani & Hinton 1996), fitted by EM (floor 1½).
+
+Introduced in ``notebooks/09_mixture_of_factor_analyzers.ipynb``.
+
+Model (science.md §7): component j has prior P_j, mean mu_j and a (n_features, n_factors) loading
+matrix Lambda_j; all components share one diagonal noise covariance Psi. A point is made by picking
+j, drawing k factors z ~ N(0, I_k) and adding noise u ~ N(0, Psi):
+
+    x = mu_j + Lambda_j z + u,   so   p(x | j) = N(x; mu_j, Lambda_j Lambda_j^T + Psi).
+
+Each component is a local, PCA-like linear model of a k-dimensional patch of the data (slides 28-29).
+
+Numerics. Everything is computed in log space with the Woodbury identity, so no (d, d) matrix is
+ever inverted: with A_j = I_k + Lambda_j^T Psi^-1 Lambda_j (k x k),
+
+* log det(Lambda_j Lambda_j^T + Psi) = sum_d log Psi_dd + log det A_j;
+* the posterior of the factors is z | x, j ~ N(A_j^-1 Lambda_j^T Psi^-1 (x - mu_j), A_j^-1);
+* the Mahalanobis distance is the sum of two non-negative terms (no cancellation),
+  (x - mu_j)^T C_j^-1 (x - mu_j) = |Psi^-1/2 (x - mu_j - Lambda_j E[z])|^2 + |E[z]|^2.
+
+The EM updates are those of Ghahramani's ``mfa.m`` (mean and loadings solved together in the
+augmented form [Lambda_j mu_j]); the shared Psi is written as a sum of non-negative residual terms,
+so it can never come out negative. **Psi floor**: after each M step every Psi_dd is raised to at
+least ``psi_floor`` (absolute, in squared data units; ``mfa.m`` uses exp(-700), scikit-learn's
+``FactorAnalysis`` 1e-12). Because the Psi update is separable per feature, the floored value is the
+exact constrained maximiser, so log L still never decreases. A floor changes the optimum: with
+digits, 1e-3 instead of 1e-12 moves log L per sample by about 0.016 (science.md §7).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._validation import check_nonnegative_float, check_rng, check_whole_number, check_X
+from ..em import DegeneracyWarning, converged_per_sample
+from ..mixture import LOG_2PI, WEIGHT_SUM_TOL, Mixture, logsumexp_rows, normalized_exp_rows
+
+_EPS10 = 10 * np.finfo(np.float64).eps
+
+
+@dataclass(frozen=True, eq=False)
+class MFA:
+    """A mixture of factor analysers, with the record of how it was fitted. Immutable.
+
+    Build one with :func:`fit_mfa`, or directly from parameters (then the fit fields keep their
+    defaults).
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_components,)
+        Mixing proportions P_j (non-negative, sum to 1).
+    means : array-like of shape (n_components, n_features)
+    loadings : array-like of shape (n_components, n_features, n_factors)
+        Factor loading matrices Lambda_j.
+    psi : array-like of shape (n_features,)
+        The shared diagonal noise variances Psi_dd (positive).
+    log_likelihoods : array-like of shape (n_iter + 1,), optional
+        Total log L of the training data under each EM iterate (``history``).
+    history : tuple of MFA, optional
+        ``history[t]`` holds the parameters after t EM iterations (its own history is empty).
+    converged : bool
+    n_iter : int
+    stop_reason : str
+    psi_floor : float
+        The Psi floor used in fitting.
+
+    Notes
+    -----
+    Introduced in ``notebooks/09_mixture_of_factor_analyzers.ipynb``.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    loadings: np.ndarray
+    psi: np.ndarray
+    log_likelihoods: np.ndarray = field(default=None, repr=False)
+    history: tuple = field(default=(), repr=False)
+    converged: bool = False
+    n_iter: int = 0
+    stop_reason: str = "not fitted"
+    psi_floor: float = 0.0
+
+    def __post_init__(self):
+        w = _finite_array(self.weights, "weights")
+        mu = _finite_array(self.means, "means")
+        lam = _finite_array(self.loadings, "loadings")
+        psi = _finite_array(self.psi, "psi")
+        if w.ndim != 1 or w.size < 1:
+            raise ValueError(f"weights must be a 1-D array of shape (n_components,), got shape {w.shape}.")
+        n_components = w.size
+        if mu.ndim != 2 or mu.shape[0] != n_components:
+            raise ValueError(f"means must have shape (n_components, n_features) = ({n_components}, d), got {mu.shape}.")
+        D = mu.shape[1]
+        if lam.ndim != 3 or lam.shape[:2] != (n_components, D) or lam.shape[2] < 1:
+            raise ValueError(f"loadings must have shape (n_components, n_features, n_factors) = ({n_components}, {D}, k) "
+                             f"with k >= 1, got {lam.shape}.")
+        if psi.shape != (D,):
+            raise ValueError(f"psi must have shape (n_features,) = ({D},): one shared noise variance per "
+                             f"feature, got {psi.shape}.")
+        if np.any(w < 0) or abs(float(w.sum()) - 1.0) > WEIGHT_SUM_TOL:
+            raise ValueError(f"weights must be non-negative and sum to 1, got {w} (sum {w.sum():.10g}). "
+                             "Divide them by their sum.")
+        if np.any(psi <= 0):
+            d = int(np.flatnonzero(psi <= 0)[0])
+            raise ValueError(f"psi must be positive; feature {d} has {psi[d]}. Use a Psi floor (psi_floor > 0).")
+        lls = np.zeros(0) if self.log_likelihoods is None else np.asarray(self.log_likelihoods, dtype=np.float64)
+        for arr in (w, mu, lam, psi, lls):
+            arr.setflags(write=False)
+        for name, arr in (("weights", w), ("means", mu), ("loadings", lam), ("psi", psi), ("log_likelihoods", lls)):
+            object.__setattr__(self, name, arr)
+        object.__setattr__(self, "history", tuple(self.history))
+
+    # --- sizes -----------------------------------------------------------
+    @property
+    def n_components(self) -> int:
+        return self.weights.size
+
+    @property
+    def n_features(self) -> int:
+        return self.means.shape[1]
+
+    @property
+    def n_factors(self) -> int:
+        return self.loadings.shape[2]
+
+    @property
+    def n_parameters(self) -> int:
+        """Free parameters M(Dk + D + 1) - 1 + D (before rotational redundancy; science.md §7)."""
+        n_components, D, k = self.n_components, self.n_features, self.n_factors
+        return n_components * (D * k + D + 1) - 1 + D
+
+    @property
+    def training_log_likelihood(self) -> float:
+        """Total log L of the training data at the end of fitting (``log_likelihoods[-1]``)."""
+        if self.log_likelihoods.size == 0:
+            raise ValueError("this MFA was not fitted, so it has no training log-likelihood; "
+                             "use log_likelihood(X).")
+        return float(self.log_likelihoods[-1])
+
+    def covariances(self) -> np.ndarray:
+        """Lambda_j Lambda_j^T + Psi for every component, shape (n_components, n_features, n_features)."""
+        return self.loadings @ np.swapaxes(self.loadings, 1, 2) + np.diag(self.psi)
+
+    def to_mixture(self) -> Mixture:
+        """The same density as a full-covariance :class:`emcourse.Mixture` (for plotting and checks)."""
+        C = self.covariances()
+        return Mixture(self.weights, self.means, 0.5 * (C + np.swapaxes(C, 1, 2)), "full")
+
+    # --- densities (Woodbury, log space) -------------------------------------
+    def _posterior(self, X: np.ndarray):
+        """Per component: log p(x_i | j) (n, M), E[z | x_i, j] (M, n, k), A_j^-1 (M, k, k)."""
+        n_components, k = self.n_components, self.n_factors
+        n, D = X.shape
+        inv_psi = 1.0 / self.psi
+        log_det_psi = float(np.sum(np.log(self.psi)))
+        logp = np.empty((n, n_components))
+        Ez = np.empty((n_components, n, k))
+        A_inv = np.empty((n_components, k, k))
+        eye = np.eye(k)
+        for j in range(n_components):
+            lam = self.loadings[j]
+            lam_psi = lam.T * inv_psi                              # Lambda^T Psi^-1, (k, D)
+            A = eye + lam_psi @ lam
+            L = np.linalg.cholesky(A)
+            diff = X - self.means[j]
+            B = diff @ lam_psi.T                                   # (n, k)
+            ez = np.linalg.solve(A, B.T).T                         # A^-1 Lambda^T Psi^-1 (x - mu)
+            resid = diff - ez @ lam.T
+            maha = np.einsum("nd,nd->n", resid * inv_psi, resid) + np.einsum("nk,nk->n", ez, ez)
+            logp[:, j] = -0.5 * (D * LOG_2PI + log_det_psi + 2.0 * np.log(np.diag(L)).sum() + maha)
+            Ez[j] = ez
+            A_inv[j] = np.linalg.solve(A, eye)
+        return logp, Ez, A_inv
+
+    def component_log_pdf(self, X) -> np.ndarray:
+        """log p(x_i | j), shape (n_samples, n_components)."""
+        X = check_X(X, n_features=self.n_features)
+        return self._posterior(X)[0]
+
+    def weighted_log_pdf(self, X) -> np.ndarray:
+        """log P_j + log p(x_i | j), shape (n_samples, n_components)."""
+        with np.errstate(divide="ignore"):
+            return self.component_log_pdf(X) + np.log(self.weights)
+
+    def log_pdf(self, X) -> np.ndarray:
+        """log p(x_i) of the mixture, shape (n_samples,)."""
+        return logsumexp_rows(self.weighted_log_pdf(X))
+
+    def log_likelihood(self, X) -> float:
+        """Total log-likelihood sum_i log p(x_i) (natural log), a float."""
+        return float(np.sum(self.log_pdf(X)))
+
+    def responsibilities(self, X) -> np.ndarray:
+        """Posteriors P(j | x_i), shape (n_samples, n_components); rows sum to 1."""
+        a = self.weighted_log_pdf(X)
+        return np.exp(a - logsumexp_rows(a)[:, None])
+
+    def posterior_factors(self, X) -> np.ndarray:
+        """E[z | x_i, j], the factor scores of every point under every component.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components, n_factors)
+        """
+        X = check_X(X, n_features=self.n_features)
+        return np.swapaxes(self._posterior(X)[1], 0, 1).copy()
+
+    def encode(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """The local linear code of each point: its most probable component and its factor scores there.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        components : ndarray of int, shape (n_samples,)
+            argmax_j P(j | x_i).
+        factors : ndarray of shape (n_samples, n_factors)
+            E[z | x_i, j] for that component.
+        """
+        X = check_X(X, n_features=self.n_features)
+        logp, Ez, _ = self._posterior(X)
+        with np.errstate(divide="ignore"):
+            best = np.argmax(logp + np.log(self.weights), axis=1)
+        return best, Ez[best, np.arange(X.shape[0])]
+
+    def decode(self, components, factors) -> np.ndarray:
+        """x_hat = mu_j + Lambda_j z for given component indices (n_samples,) and factors (n_samples, n_factors)."""
+        comp = np.asarray(components)
+        Z = np.asarray(factors, dtype=np.float64)
+        if comp.ndim != 1 or Z.shape != (comp.size, self.n_factors):
+            raise ValueError(f"components must have shape (n_samples,) and factors (n_samples, {self.n_factors}); "
+                             f"got {comp.shape} and {Z.shape}. Pass the two outputs of encode(X).")
+        if comp.size and (comp.min() < 0 or comp.max() >= self.n_components):
+            raise ValueError(f"component indices must lie in 0..{self.n_components - 1}.")
+        return self.means[comp] + np.einsum("ndk,nk->nd", self.loadings[comp], Z)
+
+    def reconstruct(self, X) -> np.ndarray:
+        """Reconstruct each point from its most probable component and posterior-mean factors.
+
+        x_hat_i = mu_j + Lambda_j E[z | x_i, j] with j = argmax_j P(j | x_i) (slides 28-29).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        return self.decode(*self.encode(X))
+
+    def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
+        """Draw points: x = mu_j + Lambda_j z + u.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+        labels : ndarray of shape (n_samples,)
+        """
+        n = check_whole_number(n_samples, "n_samples", 0)
+        rng = check_rng(rng)
+        labels = rng.choice(self.n_components, size=n, p=self.weights / self.weights.sum())
+        z = rng.standard_normal((n, self.n_factors))
+        u = rng.standard_normal((n, self.n_features)) * np.sqrt(self.psi)
+        return self.decode(labels, z) + u, labels
+
+    def __repr__(self) -> str:
+        return (f"MFA(n_components={self.n_components}, n_features={self.n_features}, n_factors={self.n_factors}, "
+                f"n_iter={self.n_iter}, stop_reason={self.stop_reason!r})")
+
+
+def initial_mfa(X, n_components: int, n_factors: int, *, rng, psi_floor: float = 1e-6,
+                means: str = "gaussian") -> MFA:
+    """The starting point of ``mfa.m`` (science.md §7).
+
+    * Lambda_j = randn(D, k) * sqrt(scale / k), scale = det(cov X)^(1/D) (computed in log space;
+      if cov X is singular, the geometric mean of the feature variances is used instead);
+    * Psi = diag(cov X), floored at ``psi_floor``;
+    * mu_j drawn from N(mean X, cov X) (for one component, mu = mean X, as ``ffa.m``); with
+      ``means="data"``, distinct random data points instead (a course option: in many dimensions a
+      Gaussian draw can land far from every point and leave a component empty at the first step);
+    * P_j = 1/M.
+
+    ``cov X`` is the unbiased sample covariance (MATLAB's ``cov``).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_components, n_factors : int
+    rng : int or numpy.random.Generator
+    psi_floor : float, default 1e-6
+
+    Returns
+    -------
+    MFA
+
+    Notes
+    -----
+    Introduced in ``notebooks/09_mixture_of_factor_analyzers.ipynb``.
+    """
+    X, n_components, k, psi_floor = _check_fit_args(X, n_components, n_factors, psi_floor)
+    rng = check_rng(rng)
+    n, D = X.shape
+    cov = np.atleast_2d(np.cov(X, rowvar=False))
+    var = np.diag(cov).copy()
+    evals, evecs = np.linalg.eigh(cov)
+    if evals.min() > 1e-12 * evals.max():
+        scale = float(np.exp(np.mean(np.log(evals))))
+    else:
+        scale = float(np.exp(np.mean(np.log(var))))
+    loadings = rng.standard_normal((n_components, D, k)) * np.sqrt(scale / k)
+    if means not in ("gaussian", "data"):
+        raise ValueError(f"means must be 'gaussian' (as mfa.m) or 'data' (random data points), got {means!r}.")
+    if n_components == 1:
+        means = X.mean(axis=0, keepdims=True)
+    elif means == "data":
+        means = X[rng.choice(n, size=n_components, replace=False)].copy()
+    else:
+        sqrt_cov = (evecs * np.sqrt(np.clip(evals, 0.0, None))) @ evecs.T
+        means = X.mean(axis=0) + rng.standard_normal((n_components, D)) @ sqrt_cov
+    return MFA(np.full(n_components, 1.0 / n_components), means, loadings, np.maximum(var, psi_floor), psi_floor=psi_floor)
+
+
+def fit_mfa(X, n_components: int, n_factors: int, *, rng, max_iter: int = 500, tol: float = 1e-6,
+            psi_floor: float = 1e-6, init: MFA | None = None, keep_history: bool = True) -> MFA:
+    """Fit a mixture of factor analysers by EM (Ghahramani & Hinton 1996; updates as in ``mfa.m``).
+
+    E step, for every point i and component j (Woodbury, see the module notes):
+    h_ij = P(j | x_i), E[z | x_i, j] = A_j^-1 Lambda_j^T Psi^-1 (x_i - mu_j), Cov[z | x_i, j] = A_j^-1.
+
+    M step, with the augmented loadings [Lambda_j mu_j] and factors z~ = [z; 1]:
+
+    * [Lambda_j mu_j] = (sum_i h_ij x_i E[z~]^T) (sum_i h_ij E[z~ z~^T])^-1
+    * Psi = (1/N) diag sum_ij h_ij E[(x_i - [Lambda_j mu_j] z~)(x_i - [Lambda_j mu_j] z~)^T], then floored
+    * P_j = (1/N) sum_i h_ij
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        No feature may be constant (its noise variance would be only the floor).
+    n_components : int
+        M, at least 1.
+    n_factors : int
+        k, between 1 and n_features - 1.
+    rng : int or numpy.random.Generator
+        For the initialisation (:func:`initial_mfa`).
+    max_iter : int, default 500
+        Most EM iterations.
+    tol : float, default 1e-6
+        Stop when log L changes by less than ``tol`` **per sample** (as :func:`emcourse.run_em`;
+        ``mfa.m`` instead uses a change relative to the progress since iteration 2).
+    psi_floor : float, default 1e-6
+        Lower bound on every Psi_dd, in squared data units (see the module notes). Use 1e-12 to
+        match scikit-learn's ``FactorAnalysis``; 0 is refused (the likelihood could become unbounded).
+    init : MFA, optional
+        Start from these parameters instead of :func:`initial_mfa` (``rng`` is then unused).
+    keep_history : bool, default True
+        Keep the parameters of every iterate in ``history`` (for explorers).
+
+    Returns
+    -------
+    MFA
+        With ``log_likelihoods[t]`` the total log L of X after t iterations (never decreasing).
+
+    Notes
+    -----
+    If a component loses all its points, or an update is not finite, EM stops at the last valid
+    iterate with a :class:`emcourse.DegeneracyWarning` and says so in ``stop_reason``.
+    Introduced in ``notebooks/09_mixture_of_factor_analyzers.ipynb``.
+    """
+    X, n_components, k, psi_floor = _check_fit_args(X, n_components, n_factors, psi_floor)
+    max_iter = check_whole_number(max_iter, "max_iter", 0)
+    tol = check_nonnegative_float(tol, "tol")
+    if init is None:
+        model = initial_mfa(X, n_components, k, rng=rng, psi_floor=psi_floor)
+    else:
+        if not isinstance(init, MFA):
+            raise ValueError(f"init must be an MFA (e.g. from initial_mfa), got {type(init).__name__}.")
+        if (init.n_components, init.n_features, init.n_factors) != (n_components, X.shape[1], k):
+            raise ValueError(f"init has {init.n_components} components, {init.n_features} features and "
+                             f"{init.n_factors} factors; expected {n_components}, {X.shape[1]} and {k}.")
+        model = _params(init)
+    n = X.shape[0]
+    history, lls = [], []
+    converged, reason = False, "max_iter reached"
+    for t in range(max_iter + 1):
+        logp, Ez, A_inv = model._posterior(X)
+        with np.errstate(divide="ignore"):
+            a = logp + np.log(model.weights)
+        log_px = logsumexp_rows(a)
+        ll = float(log_px.sum())
+        history.append(model)
+        lls.append(ll)
+        if not np.isfinite(ll):
+            reason = "log-likelihood is not finite"
+            warnings.warn(f"MFA EM stopped at iteration {t}: log L = {ll}. Some point has zero density under "
+                          "every component; try another rng or a larger psi_floor.", DegeneracyWarning, stacklevel=2)
+            break
+        if converged_per_sample(lls, n, tol):
+            converged, reason = True, "converged"
+            break
+        if t == max_iter:
+            break
+        H = normalized_exp_rows(a)
+        try:
+            model = _m_step(X, H, Ez, A_inv, psi_floor)
+        except _Degenerate as exc:
+            reason = f"stopped at iteration {t + 1}: {exc}"
+            warnings.warn(f"MFA EM {reason}", DegeneracyWarning, stacklevel=2)
+            break
+    final = history[-1]
+    return MFA(final.weights, final.means, final.loadings, final.psi, log_likelihoods=np.asarray(lls),
+               history=tuple(history) if keep_history else (), converged=converged, n_iter=len(history) - 1,
+               stop_reason=reason, psi_floor=psi_floor)
+
+
+class _Degenerate(Exception):
+    pass
+
+
+def _m_step(X: np.ndarray, H: np.ndarray, Ez: np.ndarray, A_inv: np.ndarray, psi_floor: float) -> MFA:
+    """One M step (see :func:`fit_mfa`); raises _Degenerate if a component is empty or a value not finite."""
+    n, D = X.shape
+    n_components, _, k = Ez.shape
+    s_true = H.sum(axis=0)
+    if s_true.min() < 1e-10 * n:
+        j = int(np.argmin(s_true))
+        raise _Degenerate(f"component {j} has (almost) no responsibility (N_j = {s_true[j]:.3g}): it is empty. "
+                          "Use fewer components or another rng.")
+    s = s_true + _EPS10
+    means = np.empty((n_components, D))
+    loadings = np.empty((n_components, D, k))
+    psi_sum = np.zeros(D)
+    for j in range(n_components):
+        h = H[:, j]
+        ez = Ez[j]
+        hez = h[:, None] * ez
+        sum_ez = hez.sum(axis=0)
+        T1 = np.empty((D, k + 1))                                  # sum_i h x [E z; 1]^T
+        T1[:, :k] = X.T @ hez
+        T1[:, k] = h @ X
+        T2 = np.empty((k + 1, k + 1))                              # sum_i h E[z~ z~^T]
+        T2[:k, :k] = s[j] * A_inv[j] + ez.T @ hez
+        T2[:k, k] = T2[k, :k] = sum_ez
+        T2[k, k] = s[j]
+        T2 = 0.5 * (T2 + T2.T)
+        try:
+            aug = np.linalg.solve(T2, T1.T).T                      # [Lambda_j mu_j], (D, k + 1)
+        except np.linalg.LinAlgError:
+            raise _Degenerate(f"component {j}'s factor statistics are singular; use fewer factors.") from None
+        lam, mu = aug[:, :k], aug[:, k]
+        resid = X - mu - ez @ lam.T
+        # diag of sum_i h (x - L~ E z~)(x - L~ E z~)^T + Lambda (s A^-1) Lambda^T: both terms >= 0
+        psi_sum += h @ (resid * resid) + s[j] * np.einsum("dk,kl,dl->d", lam, A_inv[j], lam)
+        means[j], loadings[j] = mu, lam
+    psi = np.maximum(psi_sum / n, psi_floor)
+    weights = s / s.sum()
+    if not (np.all(np.isfinite(means)) and np.all(np.isfinite(loadings)) and np.all(np.isfinite(psi))):
+        raise _Degenerate("an update is not finite (NaN or overflow); use a larger psi_floor or fewer factors.")
+    try:
+        return MFA(weights, means, loadings, psi, psi_floor=psi_floor)
+    except ValueError as exc:
+        raise _Degenerate(str(exc)) from None
+
+
+def _params(model: MFA) -> MFA:
+    """The parameters of ``model`` without its fit record."""
+    return MFA(model.weights, model.means, model.loadings, model.psi, psi_floor=model.psi_floor)
+
+
+def _check_fit_args(X, n_components, n_factors, psi_floor):
+    X = check_X(X, min_samples=2)
+    n, D = X.shape
+    n_components = check_whole_number(n_components, "n_components", 1)
+    if n_components > n:
+        raise ValueError(f"n_components={n_components} is more than the {n} samples; use fewer components.")
+    if D < 2:
+        raise ValueError(f"a factor analyser needs at least 2 features (n_factors < n_features); X has {D}.")
+    k = check_whole_number(n_factors, "n_factors", 1)
+    if k >= D:
+        raise ValueError(f"n_factors must be smaller than n_features = {D}, got {k}: with k >= d the factors "
+                         "explain everything and Psi is not identified. Use fewer factors.")
+    psi_floor = check_nonnegative_float(psi_floor, "psi_floor")
+    if psi_floor == 0:
+        raise ValueError("psi_floor must be > 0: with no floor a noise variance can reach 0 and log L becomes "
+                         "unbounded. Use e.g. psi_floor=1e-6 (or 1e-12 to match scikit-learn's FactorAnalysis).")
+    var = X.var(axis=0)
+    if np.any(var == 0):
+        d = int(np.flatnonzero(var == 0)[0])
+        raise ValueError(f"feature {d} of X is constant (and {int(np.sum(var == 0)) - 1} more), so its noise "
+                         "variance would be just the floor and log L would be set by psi_floor alone. Drop "
+                         "constant features first: keep = X.std(axis=0) > 0; X[:, keep].")
+    return X, n_components, k, psi_floor
+
+
+def _finite_array(value, name: str) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numeric, got {value!r}.") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values; all parameters must be finite.")
+    return arr

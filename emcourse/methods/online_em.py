@@ -1,0 +1,370 @@
+"""On-line EM: incremental and stepwise EM, with batch EM pass by pass for comparison (floor 1½).
+
+Introduced in ``notebooks/06_online_updates.ipynb`` (science.md §4.2), after the running statistics of
+:mod:`emcourse.methods.running`, which this module generalises: the expected sufficient statistics of
+a set of points (count N_j, weighted mean, weighted centred sum of squares M2_j) are kept in the same
+centred form and merged with the same parallel formula, so no variance is ever computed as
+<x^2> - <x>^2 (design.md, Numerics). Spherical and diagonal models:
+
+- :func:`incremental_em` (Neal & Hinton 1998): keep every point's responsibilities; for each
+  block, subtract its old statistics from the totals, add the new ones, do a full M step;
+- :func:`stepwise_em` (Liang & Klein 2009; Cappé & Moulines 2009): statistics
+  s <- (1 - eta_k) s + eta_k s(mini-batch) with eta_k = (k + 2)^(-alpha), then the M step;
+- :func:`batch_em_passes`: ordinary EM, one iteration per pass, for comparison.
+
+All three return an :class:`OnlineResult` with one history entry per pass over the data.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._validation import check_n_components, check_nonnegative_float, check_rng, check_whole_number, check_X
+from ..em import DegeneracyWarning, DegenerateMixtureError, _build_mixture, e_step, run_em, FinalLogLikelihood
+from ..mixture import LOG_2PI, Mixture
+
+ONLINE_COVARIANCE_TYPES = ("spherical", "diag")
+_EPS10 = 10 * np.finfo(np.float64).eps
+#: re-sum the incremental totals exactly when removing a block leaves less than this fraction of a
+#: component's mass (the subtraction would then cancel most of the digits)
+_RESUM_FRACTION = 1e-6
+
+
+# ------------------------------------------------------------------------------------------------
+# Sufficient statistics of a mixture, in centred form
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Moments:
+    """Responsibility-weighted statistics of a set of points, per component.
+
+    count (K,) = sum_i r_ij; mean (K, d) = sum_i r_ij x_i / count; m2 (K, d) = sum_i r_ij (x_i - mean)^2.
+    For stepwise EM all three are per-sample averages (count sums to 1, m2 divided by the batch size).
+    """
+
+    count: np.ndarray
+    mean: np.ndarray
+    m2: np.ndarray
+
+    @classmethod
+    def of(cls, X: np.ndarray, resp: np.ndarray) -> "_Moments":
+        count = resp.sum(axis=0)
+        safe = np.where(count > 0, count, 1.0)
+        mean = (resp.T @ X) / safe[:, None]
+        if resp.size * X.shape[1] <= 65536:        # small block: all components at once
+            diff = X[:, None, :] - mean[None, :, :]
+            m2 = np.einsum("nk,nkd->kd", resp, diff * diff)
+        else:
+            m2 = np.empty_like(mean)
+            for j in range(resp.shape[1]):
+                diff = X - mean[j]
+                m2[j] = resp[:, j] @ (diff * diff)
+        return cls(count, mean, m2)                 # centred: never <x^2> - <x>^2
+
+    def combine(self, other: "_Moments", a: float, b: float) -> "_Moments":
+        """Statistics of a*self + b*other (Chan et al.'s parallel merge; b = -1 removes ``other``)."""
+        wa, wb = a * self.count, b * other.count
+        w = wa + wb
+        ok = w > 0
+        safe = np.where(ok, w, 1.0)
+        fa = np.where(ok, wa / safe, 1.0)[:, None]
+        fb = np.where(ok, wb / safe, 0.0)[:, None]
+        mean = fa * self.mean + fb * other.mean
+        da, db = self.mean - mean, other.mean - mean
+        m2 = a * self.m2 + b * other.m2 + wa[:, None] * da * da + wb[:, None] * db * db
+        return _Moments(np.maximum(w, 0.0), mean, np.maximum(m2, 0.0))   # clip rounding below 0
+
+
+def _m_step(s: _Moments, covariance_type: str, reg_covar: float, n_samples: float) -> Mixture:
+    """The M step from statistics: P_j = N_j / N, mu_j = mean_j, variances = M2_j / N_j + reg_covar.
+
+    Same formulas (including scikit-learn's 10-epsilon guard on N_j) as :func:`emcourse.m_step`.
+    """
+    nk = s.count + _EPS10
+    var = s.m2 / nk[:, None]
+    covs = var.mean(axis=1) if covariance_type == "spherical" else var
+    return _build_mixture(nk / nk.sum(), s.mean.copy(), covs + reg_covar, covariance_type, s.count, n_samples)
+
+
+def _neg_entropy(q: np.ndarray) -> float:
+    """sum q log q over all entries (0 log 0 = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.where(q > 0, q * np.log(q), 0.0).sum())
+
+
+def _free_energy_from_moments(s: _Moments, neg_entropy: float, mix: Mixture) -> float:
+    """F(q, theta) = sum_ij q_ij [log P_j + log p(x_i|j)] - sum_ij q_ij log q_ij, from the statistics of q.
+
+    sum_i q_ij log p(x_i|j) = -1/2 sum_k [N_j (log 2 pi + log var_jk) + (M2_jk + N_j (m_jk - mu_jk)^2) / var_jk].
+    """
+    var = mix.variances
+    with np.errstate(divide="ignore"):
+        log_w = np.log(mix.weights)
+    dev = s.mean - mix.means
+    quad = (s.m2 + s.count[:, None] * dev * dev) / var
+    per_comp = s.count * log_w - 0.5 * (s.count[:, None] * (LOG_2PI + np.log(var)) + quad).sum(axis=1)
+    per_comp = np.where(s.count > 0, per_comp, 0.0)
+    return float(per_comp.sum()) - neg_entropy
+
+
+# ------------------------------------------------------------------------------------------------
+# On-line EM
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OnlineResult(FinalLogLikelihood):
+    """What :func:`batch_em_passes`, :func:`incremental_em` and :func:`stepwise_em` return.
+
+    Attributes
+    ----------
+    mixture : Mixture
+        The last mixture (``history[-1]``).
+    history : list of Mixture
+        ``history[0]`` is the initial mixture; ``history[p]`` the mixture after p passes over the data.
+        (If a component collapsed, the last entry is the last valid mixture, part-way through a pass.)
+    log_likelihoods : ndarray of shape (len(history),)
+        Total log-likelihood of all of X under each mixture in ``history``.
+    method : str
+        ``"batch"``, ``"incremental"`` or ``"stepwise"``.
+    n_steps : int
+        M steps done in total (one per pass for batch EM, one per block or mini-batch otherwise).
+    stop_reason : str
+        ``"n_passes done"``, or what went wrong.
+    free_energies : ndarray of shape (n_steps + 1,) or None
+        Incremental EM only: Neal and Hinton's F(q, theta) over all stored responsibilities, before the
+        first step (= log L of the initial mixture) and after every block step. It never decreases.
+    resp : ndarray of shape (n_samples, n_components) or None
+        Incremental EM only: the stored responsibilities q at the end, rows in the order of X.
+
+    Notes
+    -----
+    Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
+
+    mixture: Mixture
+    history: list = field(repr=False)
+    log_likelihoods: np.ndarray = field(repr=False)
+    method: str
+    n_steps: int
+    stop_reason: str
+    free_energies: np.ndarray | None = field(default=None, repr=False)
+    resp: np.ndarray | None = field(default=None, repr=False)
+
+
+def _check_online(X, init, n_passes, caller: str):
+    if not isinstance(init, Mixture):
+        raise ValueError(f"init must be an emcourse.Mixture (e.g. from emcourse.initialize), got {type(init).__name__}.")
+    if init.covariance_type not in ONLINE_COVARIANCE_TYPES:
+        raise ValueError(
+            f"{caller} supports covariance_type 'spherical' and 'diag', got {init.covariance_type!r}. "
+            "Its per-point statistics would need a d x d matrix for 'full': start from a 'spherical' or 'diag' "
+            "mixture (emcourse.initialize(X, K, 'diag', ...)), or fit the full model with emcourse.run_em.")
+    X = check_X(X, n_features=init.n_features)
+    check_n_components(init.n_components, X.shape[0])
+    n_passes = check_whole_number(n_passes, "n_passes", 0)
+    return X, n_passes
+
+
+def _stopped(pass_no: int, step: int, exc: Exception) -> str:
+    reason = f"stopped in pass {pass_no} at step {step}: {exc}"
+    warnings.warn(f"on-line EM {reason}", DegeneracyWarning, stacklevel=3)
+    return reason
+
+
+def batch_em_passes(X, init: Mixture, *, n_passes: int, reg_covar: float = 1e-6) -> OnlineResult:
+    """Ordinary (batch) EM, one iteration per pass over the data, as an :class:`OnlineResult`.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    init : Mixture
+        Starting parameters (any covariance type).
+    n_passes : int
+        EM iterations; each reads all of X once.
+    reg_covar : float, default 1e-6
+        Variance floor added in every M step, as in :func:`emcourse.run_em`.
+
+    Returns
+    -------
+    OnlineResult
+        ``method="batch"``; ``history`` and ``log_likelihoods`` as from ``run_em`` (never decreasing).
+
+    Notes
+    -----
+    This is :func:`emcourse.run_em` with ``max_iter=n_passes`` and ``tol=0``, so it is comparable pass
+    for pass with :func:`incremental_em` and :func:`stepwise_em`.
+    Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
+    n_passes = check_whole_number(n_passes, "n_passes", 0)
+    res = run_em(X, init, max_iter=n_passes, tol=0.0, reg_covar=reg_covar)
+    reason = "n_passes done" if res.n_iter == n_passes else res.stop_reason
+    return OnlineResult(res.mixture, list(res.history), res.log_likelihoods, "batch", res.n_iter, reason)
+
+
+def incremental_em(X, init: Mixture, *, n_passes: int, block_size: int, rng,
+                   reg_covar: float = 1e-6) -> OnlineResult:
+    """Incremental EM (Neal & Hinton 1998): partial E step on one block, then a full M step.
+
+    The algorithm keeps the responsibilities q_i of every point and the totals S of their
+    statistics (N_j, weighted means, weighted centred sums of squares). For each block b:
+
+    1. E step on the block only: q_b <- P(j | x_i) under the current parameters;
+    2. S <- S - s_b(old q_b) + s_b(new q_b)  (subtract old, add new);
+    3. M step from S: P_j = N_j / N, mu_j, variances (+ ``reg_covar``).
+
+    Each step raises Neal and Hinton's free energy F(q, theta) = log L(theta) - KL(q || posterior) or
+    leaves it unchanged (recorded in ``free_energies``); log L itself may dip.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    init : Mixture
+        Starting parameters, ``covariance_type`` "spherical" or "diag".
+    n_passes : int
+        Passes over the data.
+    block_size : int
+        Points per block. ``block_size >= n_samples`` gives batch EM exactly.
+    rng : int or numpy.random.Generator
+        Shuffles the points at the start of every pass (new blocks each pass).
+    reg_covar : float, default 1e-6
+        Variance floor added in every M step, as in :func:`emcourse.run_em` (0 = exact M step).
+
+    Returns
+    -------
+    OnlineResult
+        ``method="incremental"``, with ``free_energies`` (one per block step, plus the start) and ``resp``.
+
+    Notes
+    -----
+    The stored q starts as the posteriors under ``init`` (one full E step), so F starts at
+    log L(init) and the first block step is exactly one batch EM iteration. Memory is O(n_samples x
+    n_components). Statistics are kept centred and merged with Chan et al.'s formula; if removing a
+    block would cancel almost all of a component's mass, the totals are re-summed exactly from q.
+    Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
+    X, n_passes = _check_online(X, init, n_passes, "incremental_em")
+    block_size = check_whole_number(block_size, "block_size", 1)
+    rng = check_rng(rng)
+    reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
+    n = X.shape[0]
+    ctype = init.covariance_type
+    resp, ll0 = e_step(X, init)
+    total = _Moments.of(X, resp)
+    neg_ent = _neg_entropy(resp)
+    mix = init
+    history, lls, F = [init], [ll0], [ll0]
+    reason = "n_passes done"
+    for p in range(1, n_passes + 1):
+        order = rng.permutation(n)
+        for start in range(0, n, block_size):
+            idx = order[start:start + block_size]
+            Xb = X[idx]
+            new_q, _ = e_step(Xb, mix)
+            old = _Moments.of(Xb, resp[idx])
+            rest = total.combine(old, 1.0, -1.0)
+            neg_ent += _neg_entropy(new_q) - _neg_entropy(resp[idx])
+            resp[idx] = new_q
+            if np.any(rest.count < _RESUM_FRACTION * total.count):
+                total = _Moments.of(X, resp)                     # exact re-sum: see Notes
+            else:
+                total = rest.combine(_Moments.of(Xb, new_q), 1.0, 1.0)
+            try:
+                mix = _m_step(total, ctype, reg_covar, n)
+            except DegenerateMixtureError as exc:
+                reason = _stopped(p, len(F), exc)
+                break
+            F.append(_free_energy_from_moments(total, neg_ent, mix))
+        if reason != "n_passes done":
+            if history[-1] is not mix:
+                history.append(mix)
+                lls.append(mix.log_likelihood(X))
+            break
+        history.append(mix)
+        lls.append(mix.log_likelihood(X))
+    return OnlineResult(mix, history, np.asarray(lls), "incremental", len(F) - 1, reason,
+                        free_energies=np.asarray(F), resp=resp)
+
+
+def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: float, rng,
+                reg_covar: float = 1e-6) -> OnlineResult:
+    """Stepwise (on-line) EM (Liang & Klein 2009; Cappé & Moulines 2009) on mini-batches.
+
+    The statistics s (per-sample averages of N_j, weighted means and weighted centred sums of
+    squares) start as those of ``init`` itself. For mini-batch k = 0, 1, 2, ... (counted across passes):
+
+    1. E step on the mini-batch with the current parameters, giving its average statistics s_k;
+    2. s <- (1 - eta_k) s + eta_k s_k with eta_k = (k + 2)^(-alpha);
+    3. M step from the normalised s: P_j = s0_j / sum s0, mu_j, variances (+ ``reg_covar``, the floor).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    init : Mixture
+        Starting parameters, ``covariance_type`` "spherical" or "diag".
+    n_passes : int
+        Passes over the data.
+    batch_size : int
+        Points per mini-batch, m.
+    alpha : float
+        Step-size exponent in [0, 1]. Convergence needs 0.5 < alpha <= 1 (Liang & Klein); 0.6 is fast
+        and noisy; alpha = 1 is the plain running average, which keeps statistics computed with the
+        early, poor parameters forever and so barely moves. alpha = 0 (eta = 1) forgets everything
+        at each step: with ``batch_size >= n_samples`` that is batch EM.
+    rng : int or numpy.random.Generator
+        Shuffles the points at the start of every pass.
+    reg_covar : float, default 1e-6
+        Variance floor added in every M step, as in :func:`emcourse.run_em`.
+
+    Returns
+    -------
+    OnlineResult
+        ``method="stepwise"``. Its log-likelihood need not increase from pass to pass.
+
+    Notes
+    -----
+    The statistics are merged in centred form (Chan et al.), so the variance never goes negative and
+    no data standardisation is needed. Cappé & Moulines' burn-in and Polyak-Ruppert averaging are not
+    included. Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
+    X, n_passes = _check_online(X, init, n_passes, "stepwise_em")
+    batch_size = check_whole_number(batch_size, "batch_size", 1)
+    try:
+        alpha = float(alpha)
+    except (TypeError, ValueError):
+        alpha = float("nan")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be a number in [0, 1] so that eta_k = (k + 2)^(-alpha) is a step in (0, 1], "
+                         f"got {alpha!r}. Liang & Klein use 0.5 < alpha <= 1; try alpha=0.6.")
+    rng = check_rng(rng)
+    reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
+    n = X.shape[0]
+    ctype = init.covariance_type
+    w = init.weights
+    s = _Moments(w.copy(), init.means.copy(), w[:, None] * np.maximum(init.variances - reg_covar, 0.0))
+    mix = init
+    history, lls = [init], [init.log_likelihood(X)]
+    k, reason = 0, "n_passes done"
+    for p in range(1, n_passes + 1):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            Xb = X[idx]
+            q, _ = e_step(Xb, mix)
+            batch = _Moments.of(Xb, q)
+            batch = _Moments(batch.count / len(idx), batch.mean, batch.m2 / len(idx))
+            eta = (k + 2.0) ** (-alpha)
+            k += 1
+            s = s.combine(batch, 1.0 - eta, eta)
+            try:
+                mix = _m_step(s, ctype, reg_covar, 1.0)
+            except DegenerateMixtureError as exc:
+                reason = _stopped(p, k, exc)
+                break
+        if reason != "n_passes done":
+            if history[-1] is not mix:
+                history.append(mix)
+                lls.append(mix.log_likelihood(X))
+            break
+        history.append(mix)
+        lls.append(mix.log_likelihood(X))
+    return OnlineResult(mix, history, np.asarray(lls), "stepwise", k, reason)

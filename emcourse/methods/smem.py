@@ -1,0 +1,697 @@
+"""Split-and-merge EM (SMEM) for Gaussian mixtures (floor 1½).
+
+Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+
+SMEM (Ueda, Nakano, Ghahramani & Hinton, *Neural Computation* 12(9), 2000; science.md §6)
+escapes the local optima where EM puts two components on one cluster and one component across
+two clusters. After EM has converged it tries *candidate triples* (i, j, k): merge components i
+and j into one, split component k into two, so the number of components never changes.
+
+1. Run EM to convergence: Theta*, L* = log L(Theta*).
+2. Rank merge pairs by J_merge(i, j) = P_i^T P_j, the inner product of the two components'
+   posterior vectors over the data (:func:`merge_criterion`; slide 25's "parameters are close" is
+   an erratum), and split candidates by J_split(k), the local KL divergence between the
+   posterior-weighted data near k and k's density (:func:`split_criterion`).
+3. Order the triples merge-outer, split-inner (:func:`candidate_triples`); try the first C_max.
+4. Initialise the three new components (:func:`split_merge_init`), run *partial EM* on them
+   with the other components fixed (:func:`partial_em`), then full EM.
+5. Accept the candidate only if log L increased; otherwise try the next one. Stop when none of
+   the C_max candidates helps.
+
+Two *course variants* (not the paper's method; science.md §6) fix a failure seen on the 3 x 3
+grid, where the unnormalised J_merge favours big components and the first C_max triples all share
+one (sometimes wrong) merge pair: ``variant="cosine"`` normalises the posterior vectors
+(J_merge = cosine similarity), ``variant="best_split"`` pairs each merge pair only with its best
+split candidate, so the C_max triples cover C_max different merge pairs.
+
+Every candidate tried, accepted or rejected, is kept in the result's ``history`` with the
+mixture after the merge/split initialisation, after partial EM and after full EM, so an explorer
+can step through the algorithm without re-running it.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._fast import FeatureMap
+from .._validation import check_nonnegative_float, check_rng, check_whole_number, check_X
+from ..em import DegenerateMixtureError, EMResult, _build_mixture, _check_resp, e_step, run_em, FinalLogLikelihood
+from ..mixture import Mixture, logsumexp_rows
+
+#: the selectable SMEM variants: the published method and the two course variants of science.md §6
+VARIANTS = ("paper", "cosine", "best_split")
+#: a component with fewer effective points than this after a candidate's full EM is reported as collapsed
+COLLAPSE_COUNT = 2.0
+
+
+# --- criteria and ranking --------------------------------------------------------------------------
+def merge_criterion(resp, *, normalize: bool = False) -> np.ndarray:
+    """The merge criterion J_merge(i, j) = P_i^T P_j for every pair of components.
+
+    P_i = (P(i | x_1), ..., P(i | x_N)) is component i's posterior vector over the data. A large
+    J_merge(i, j) means components i and j explain the same points: merging them loses little.
+
+    Parameters
+    ----------
+    resp : array-like of shape (n_samples, n_components)
+        Responsibilities P(j | x_i) of the converged mixture (from :func:`emcourse.e_step`).
+    normalize : bool, default False
+        False: the published, unnormalised inner product (the paper and public implementations,
+        ``J = R' * R``). True: the cosine of the angle between the posterior vectors (a course
+        variant that stops big components dominating the ranking; 1 on the diagonal, and 0 for a
+        component that explains no point at all).
+
+    Returns
+    -------
+    ndarray of shape (n_components, n_components)
+        Symmetric. The diagonal holds |P_i|^2 (or 1 when normalised); only pairs i < j are merge
+        candidates.
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+    R = _as_resp(resp)
+    J = R.T @ R
+    if normalize:
+        norms = np.sqrt(np.diag(J))
+        safe = np.where(norms > 0, norms, 1.0)
+        J = J / np.outer(safe, safe)      # an all-zero posterior vector gets cosine 0 with every other one
+        np.fill_diagonal(J, 1.0)
+    return J
+
+
+def split_criterion(X, mixture: Mixture, resp) -> np.ndarray:
+    """The split criterion J_split(k): local KL divergence of component k from its data.
+
+    J_split(k) = sum_n f_nk log(f_nk / p(x_n | k)), with f_nk = P(k | x_n) / sum_m P(k | x_m)
+    the posterior-weighted empirical distribution of the data around component k (the discrete
+    form that implementations use; the delta-function integral of the paper is formally divergent).
+    A large value means component k models its local data poorly, e.g. it straddles two clusters.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    mixture : Mixture
+        The converged mixture whose components are ranked.
+    resp : array-like of shape (n_samples, n_components)
+        Its responsibilities on X (from :func:`emcourse.e_step`).
+
+    Returns
+    -------
+    ndarray of shape (n_components,)
+        ``-inf`` for a component with no responsibility at all (nothing to split).
+
+    Notes
+    -----
+    Terms with f_nk = 0 count 0 (0 log 0 = 0). Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+    if not isinstance(mixture, Mixture):
+        raise ValueError(f"mixture must be an emcourse.Mixture, got {type(mixture).__name__}.")
+    X = check_X(X, n_features=mixture.n_features)
+    R = _as_resp(resp, n_samples=X.shape[0], n_components=mixture.n_components)
+    log_p = mixture.component_log_pdf(X)                        # (n_samples, n_components)
+    counts = R.sum(axis=0)
+    out = np.full(mixture.n_components, -np.inf)
+    for k in np.flatnonzero(counts > 0):
+        f = R[:, k] / counts[k]
+        nz = f > 0
+        out[k] = float(np.sum(f[nz] * (np.log(f[nz]) - log_p[nz, k])))
+    if np.any(np.isnan(out)):
+        raise ValueError("split_criterion produced NaN: some point has log p(x | k) = +inf or NaN. "
+                         "Check the mixture's variances (use a variance floor, reg_covar > 0).")
+    return out
+
+
+def candidate_triples(j_merge, j_split, *, best_split_only: bool = False) -> np.ndarray:
+    """Candidate triples (i, j, k), best first: merge i and j (i < j), split k (k not in {i, j}).
+
+    Merge pairs are sorted by J_merge, descending; for each pair the split candidates are sorted
+    by J_split, descending (merge-outer, split-inner: the paper's order, as in mixest's
+    ``combine_candidates``). Ties keep the lower index first.
+
+    Parameters
+    ----------
+    j_merge : array-like of shape (n_components, n_components)
+        From :func:`merge_criterion` (only the upper triangle i < j is used).
+    j_split : array-like of shape (n_components,)
+        From :func:`split_criterion`.
+    best_split_only : bool, default False
+        False: all M(M-1)(M-2)/2 triples (the paper). True: each merge pair with only its best
+        split candidate, M(M-1)/2 triples (a course variant).
+
+    Returns
+    -------
+    ndarray of int, shape (n_candidates, 3)
+        Rows (i, j, k). SMEM tries the first C_max rows.
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+    Jm = _as_finite_or_inf(j_merge, "j_merge")
+    Js = _as_finite_or_inf(j_split, "j_split")
+    if Jm.ndim != 2 or Jm.shape[0] != Jm.shape[1]:
+        raise ValueError(f"j_merge must be a square (n_components, n_components) matrix, got shape {Jm.shape}. "
+                         "Pass merge_criterion(resp).")
+    n_components = Jm.shape[0]
+    if Js.shape != (n_components,):
+        raise ValueError(f"j_split must have shape ({n_components},) to match j_merge's {n_components} components, got {Js.shape}. "
+                         "Pass split_criterion(X, mixture, resp).")
+    if n_components < 3:
+        raise ValueError(f"a split-and-merge step needs at least 3 components (merge two, split a third); got {n_components}.")
+    iu, ju = np.triu_indices(n_components, k=1)
+    pair_order = np.argsort(-Jm[iu, ju], kind="stable")
+    split_order = np.argsort(-Js, kind="stable")
+    rows = []
+    for p in pair_order:
+        i, j = int(iu[p]), int(ju[p])
+        for k in split_order:
+            if k != i and k != j:
+                rows.append((i, j, int(k)))
+                if best_split_only:
+                    break
+    return np.array(rows, dtype=int).reshape(-1, 3)
+
+
+# --- the new components ----------------------------------------------------------------------------
+def split_merge_init(mixture: Mixture, triple, *, rng, perturbation: float = 0.1) -> Mixture:
+    """Merge components i and j into slot i, split component k into slots j and k (science.md §6).
+
+    * Merge: P_i' = P_i + P_j; mean and covariance are the weight-averaged means and covariances
+      (not full moment matching: no spread-of-means term).
+    * Split: P_j' = P_k' = P_k / 2; mu_j' = mu_k + eps, mu_k' = mu_k + eps' with independent
+      eps, eps' ~ N(0, (perturbation * s)^2 I); both covariances are reset to det(Sigma_k)^(1/d) I,
+      where s^2 = det(Sigma_k)^(1/d). Per covariance type: ``"spherical"`` keeps sigma_k^2
+      (det(sigma^2 I)^(1/d) = sigma^2); ``"diag"`` uses the geometric mean of the d variances for
+      every feature; ``"full"`` uses exp(log det(Sigma_k) / d) times the identity.
+
+    Parameters
+    ----------
+    mixture : Mixture
+    triple : sequence of 3 int
+        (i, j, k), distinct component indices.
+    rng : int or numpy.random.Generator
+        For the split perturbation.
+    perturbation : float, default 0.1
+        Size of the random displacement of the two split means, in units of the split
+        component's geometric-mean standard deviation.
+
+    Returns
+    -------
+    Mixture
+        Same number of components; only slots i, j, k changed.
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+    if not isinstance(mixture, Mixture):
+        raise ValueError(f"mixture must be an emcourse.Mixture, got {type(mixture).__name__}.")
+    i, j, k = _check_triple(triple, mixture.n_components)
+    rng = check_rng(rng)
+    perturbation = check_nonnegative_float(perturbation, "perturbation")
+    d = mixture.n_features
+    w = mixture.weights.copy()
+    mu = mixture.means.copy()
+    cov = mixture.covariances.copy()
+    ctype = mixture.covariance_type
+    # merge i + j -> i
+    a = w[i] + w[j]
+    if a > 0:
+        mu_m = (w[i] * mu[i] + w[j] * mu[j]) / a
+        cov_m = (w[i] * cov[i] + w[j] * cov[j]) / a
+    else:                                   # two empty components: any average will do
+        mu_m, cov_m = 0.5 * (mu[i] + mu[j]), 0.5 * (cov[i] + cov[j])
+    # split k -> j, k; s2 = det(Sigma_k)^(1/d), computed in log space
+    if ctype == "spherical":
+        s2 = float(cov[k])
+        cov_s = s2
+    elif ctype == "diag":
+        s2 = float(np.exp(np.mean(np.log(cov[k]))))
+        cov_s = np.full(d, s2)
+    else:
+        sign, logdet = np.linalg.slogdet(cov[k])
+        s2 = float(np.exp(logdet / d))
+        cov_s = s2 * np.eye(d)
+    eps = perturbation * np.sqrt(s2) * rng.standard_normal((2, d))
+    mu_k = mu[k].copy()
+    w_half = 0.5 * w[k]
+    w[i], mu[i], cov[i] = a, mu_m, cov_m
+    w[j], mu[j], cov[j] = w_half, mu_k + eps[0], cov_s
+    w[k], mu[k], cov[k] = w_half, mu_k + eps[1], cov_s
+    return Mixture(w / w.sum(), mu, cov, ctype)
+
+
+@dataclass(frozen=True)
+class PartialEMResult:
+    """What :func:`partial_em` returns.
+
+    Attributes
+    ----------
+    mixture : Mixture
+        The last mixture (``history[-1]``); only the components in ``components`` differ from the start.
+    history : list of Mixture
+        ``history[0]`` is the starting mixture; ``history[t]`` the mixture after t partial iterations.
+    objectives : ndarray of shape (len(history),)
+        The partial-EM objective sum_n w_n log sum_{m in S} P_m p(x_n | m), with w_n the points'
+        fixed share of the three components; it never decreases.
+    log_likelihoods : ndarray of shape (len(history),)
+        Total log-likelihood of X under each mixture in ``history`` (the full mixture).
+    components : tuple of int
+    converged : bool
+    n_iter : int
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+
+    mixture: Mixture
+    history: list = field(repr=False)
+    objectives: np.ndarray = field(repr=False)
+    log_likelihoods: np.ndarray = field(repr=False)
+    components: tuple
+    converged: bool
+    n_iter: int
+
+
+def partial_em(X, mixture: Mixture, components, resp, *, max_iter: int = 50, tol: float = 1e-6,
+               reg_covar: float = 1e-6) -> PartialEMResult:
+    """EM on a few components only (usually SMEM's three new ones), all others fixed.
+
+    With S = ``components`` and w(x) = sum_{m in S} P(m | x; Theta*) computed from ``resp`` (the
+    responsibilities of the mixture *before* the merge and split), the E step is
+
+        r_m(x) = w(x) P_m p(x | m) / sum_{m' in S} P_m' p(x | m'),   m in S,
+
+    and the M step updates P_m, mu_m and the covariance of m in S only (the same formulas as
+    :func:`emcourse.m_step`, with ``reg_covar`` added). The weights are rescaled so that their
+    total is exactly the starting total sum_{m in S} P_m (the other weights are fixed, so the
+    weights still sum to 1).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    mixture : Mixture
+        The starting mixture (for SMEM: from :func:`split_merge_init`).
+    components : sequence of int
+        The components to update (distinct indices).
+    resp : array-like of shape (n_samples, n_components)
+        Responsibilities that fix each point's share w(x) of the components in ``components``
+        (for SMEM: those of the converged mixture before the merge and split).
+    max_iter : int, default 50
+        Most partial iterations.
+    tol : float, default 1e-6
+        Stop when the partial objective changes by less than ``tol`` per sample.
+    reg_covar : float, default 1e-6
+        Added to every updated variance, as in :func:`emcourse.run_em`.
+
+    Returns
+    -------
+    PartialEMResult
+
+    Raises
+    ------
+    DegenerateMixtureError
+        If an updated component collapses.
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+    if not isinstance(mixture, Mixture):
+        raise ValueError(f"mixture must be an emcourse.Mixture, got {type(mixture).__name__}.")
+    X = check_X(X, n_features=mixture.n_features)
+    R = _as_resp(resp, n_samples=X.shape[0], n_components=mixture.n_components)
+    S = _check_components(components, mixture.n_components)
+    max_iter = check_whole_number(max_iter, "max_iter", 0)
+    tol = check_nonnegative_float(tol, "tol")
+    reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
+    return _partial_em(FeatureMap(X, mixture.covariance_type), mixture, S, R[:, list(S)].sum(axis=1),
+                       max_iter, tol, reg_covar)
+
+
+def _partial_em(fmap: FeatureMap, mixture: Mixture, S: tuple, w: np.ndarray, max_iter: int, tol: float,
+                reg_covar: float) -> PartialEMResult:
+    X = fmap.X
+    n = X.shape[0]
+    idx = list(S)
+    rest = [m for m in range(mixture.n_components) if m not in S]
+    total = float(mixture.weights[idx].sum())
+    # log sum_{m not in S} P_m p(x | m): the fixed components, computed once
+    if rest:
+        with np.errstate(divide="ignore"):
+            log_p_rest = logsumexp_rows(mixture.weighted_log_pdf(X)[:, rest])
+    else:
+        log_p_rest = np.full(n, -np.inf)
+    history, objectives, lls = [], [], []
+    mix = mixture
+    converged = False
+    for t in range(max_iter + 1):
+        a_S = _sub_weighted_log_pdf(fmap, mix, idx)               # (n, |S|)
+        log_pS = logsumexp_rows(a_S)
+        history.append(mix)
+        objectives.append(float(w @ log_pS))
+        lls.append(float(np.sum(np.logaddexp(log_p_rest, log_pS))))
+        if t > 0 and abs(objectives[-1] - objectives[-2]) / n < tol:
+            converged = True
+            break
+        if t == max_iter:
+            break
+        Rw = w[:, None] * np.exp(a_S - log_pS[:, None])           # (n, |S|) weighted responsibilities
+        stats = Rw.T @ fmap.PhiT.T
+        w_rel, means_S, covs_S = fmap.m_step_from_stats(stats, Rw, reg_covar)
+        weights = mix.weights.copy()
+        means = mix.means.copy()
+        covs = mix.covariances.copy()
+        weights[idx] = total * w_rel
+        means[idx] = means_S
+        covs[idx] = covs_S
+        n_true = n * weights
+        n_true[idx] = stats[:, 0]
+        mix = _build_mixture(weights, means, covs, mix.covariance_type, n_true, n)
+    return PartialEMResult(mixture=history[-1], history=history, objectives=np.asarray(objectives),
+                           log_likelihoods=np.asarray(lls), components=S, converged=converged,
+                           n_iter=len(history) - 1)
+
+
+def _sub_weighted_log_pdf(fmap: FeatureMap, mixture: Mixture, components: list) -> np.ndarray:
+    """log P_m + log p(x_i | m) for the given components only, shape (n_samples, len(components)).
+
+    Uses run_em's fast path (one matrix product; the plain formula where it would lose digits).
+    """
+    w = mixture.weights[components]
+    total = float(w.sum())
+    if not total > 0:
+        return np.full((fmap.n_samples, len(components)), -np.inf)
+    sub = Mixture._from_m_step(w / total, mixture.means[components], mixture.covariances[components],
+                               mixture.covariance_type)
+    WT, risky = fmap.weights_matrix(sub)
+    a = (WT @ fmap.PhiT).T
+    if risky.size:
+        a[:, risky] = sub.weighted_log_pdf(fmap.X)[:, risky]
+    return a + np.log(total)
+
+
+# --- the algorithm ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SMEMCandidate:
+    """One candidate triple tried by :func:`run_smem`, accepted or rejected.
+
+    Attributes
+    ----------
+    step : int
+        Which SMEM round (0 = the first ranking after the initial EM run).
+    rank : int
+        Position in that round's candidate list (0 = the best-ranked triple).
+    triple : tuple of int
+        (i, j, k): merge i and j into slot i; split k into slots j and k (0-based).
+    j_merge : float
+        J_merge(i, j) as used for the ranking (cosine for ``variant="cosine"``).
+    j_split : float
+        J_split(k).
+    before : Mixture
+        The converged mixture Theta* the candidate starts from.
+    initial : Mixture
+        After the merge/split initialisation (:func:`split_merge_init`).
+    after_partial : Mixture
+        After partial EM on (i, j, k).
+    after_full : Mixture or None
+        After full EM (Theta**); None if partial EM failed.
+    log_likelihood_before, log_likelihood_initial, log_likelihood_partial, log_likelihood_after : float
+        Total log L of X at those four stages (``-inf`` after if the candidate failed).
+    partial_log_likelihoods, full_log_likelihoods : ndarray
+        log L after each partial-EM iteration and each full-EM iteration.
+    accepted : bool
+        True if log L after > log L before + ``min_gain`` * n_samples (and full EM did not stop on
+        a degenerate component).
+    event : str
+        What happened, in words (1-based component numbers, as the plots label them). It also
+        names any component left with fewer than :data:`COLLAPSE_COUNT` effective points after
+        full EM: the likelihood is unbounded (science.md §3.5), so SMEM can "improve" log L by
+        collapsing a component onto a data point; the paper's acceptance test does not stop that.
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+
+    step: int
+    rank: int
+    triple: tuple
+    j_merge: float
+    j_split: float
+    before: Mixture = field(repr=False)
+    initial: Mixture = field(repr=False)
+    after_partial: Mixture = field(repr=False)
+    after_full: Mixture | None = field(repr=False)
+    log_likelihood_before: float
+    log_likelihood_initial: float
+    log_likelihood_partial: float
+    log_likelihood_after: float
+    partial_log_likelihoods: np.ndarray = field(repr=False)
+    full_log_likelihoods: np.ndarray = field(repr=False)
+    accepted: bool
+    event: str
+
+    @property
+    def gain(self) -> float:
+        """log L after - log L before (total; negative for most rejected candidates)."""
+        return self.log_likelihood_after - self.log_likelihood_before
+
+
+@dataclass(frozen=True)
+class SMEMResult(FinalLogLikelihood):
+    """What :func:`run_smem` returns.
+
+    Attributes
+    ----------
+    mixture : Mixture
+        The final mixture (the last accepted Theta*, or the EM solution if nothing was accepted).
+    log_likelihoods : ndarray of shape (n_accepted + 1,)
+        Total log L of X after the initial EM run, then after each accepted split-and-merge step;
+        strictly increasing.
+    history : list of SMEMCandidate
+        Every candidate tried, in order, accepted or rejected.
+    initial_em : EMResult
+        The first EM run (step 1 of the algorithm), from ``init``.
+    variant : str
+        One of :data:`VARIANTS`.
+    n_accepted : int
+    converged : bool
+        True if SMEM stopped because no candidate improved log L.
+    stop_reason : str
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+
+    mixture: Mixture
+    log_likelihoods: np.ndarray = field(repr=False)
+    history: list = field(repr=False)
+    initial_em: EMResult = field(repr=False)
+    variant: str
+    n_accepted: int
+    converged: bool
+    stop_reason: str
+
+    @property
+    def accepted(self) -> list:
+        """The accepted candidates, in order."""
+        return [c for c in self.history if c.accepted]
+
+    @property
+    def events(self) -> list:
+        """One line per candidate tried (``history[c].event``)."""
+        return [c.event for c in self.history]
+
+
+def run_smem(X, init: Mixture, *, rng, variant: str = "paper", max_candidates: int = 5, max_iter: int = 1000,
+             tol: float = 1e-6, reg_covar: float = 1e-6, partial_max_iter: int = 20, perturbation: float = 0.1,
+             max_steps: int = 50, min_gain: float = 1e-6) -> SMEMResult:
+    """Split-and-merge EM (Ueda et al. 2000) from ``init``; the number of components never changes.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    init : Mixture
+        Starting parameters for the first EM run; at least 3 components; its ``covariance_type``
+        (``"spherical"``, ``"diag"`` or ``"full"``) is the model fitted.
+    rng : int or numpy.random.Generator
+        For the random perturbation of split means.
+    variant : {"paper", "cosine", "best_split"}, default "paper"
+        ``"paper"``: unnormalised J_merge, merge-outer/split-inner ranking (the published method).
+        ``"cosine"``: cosine-normalised J_merge, same ranking. ``"best_split"``: unnormalised
+        J_merge, each merge pair with only its best split candidate. The last two are course
+        variants (science.md §6), not the paper's method.
+    max_candidates : int, default 5
+        C_max: candidates tried per round (the paper, mixest and the lecture use about 5).
+    max_iter : int, default 1000
+        Most iterations of each full EM run.
+    tol : float, default 1e-6
+        Convergence threshold of every EM run, **per sample** (as :func:`emcourse.run_em`); also
+        used by partial EM.
+    reg_covar : float, default 1e-6
+        Variance floor of every EM step (as :func:`emcourse.run_em`).
+    partial_max_iter : int, default 20
+        Most partial-EM iterations per candidate (the paper's number is not known to us; partial EM
+        only prepares the three new components for full EM).
+    perturbation : float, default 0.1
+        Size of the split perturbation, see :func:`split_merge_init`.
+    max_steps : int, default 50
+        Most accepted split-and-merge steps.
+    min_gain : float, default 1e-6
+        A candidate is accepted only if log L rises by more than ``min_gain`` per sample, so that
+        returning to the same optimum by a different path (a gain at the level of EM's own
+        convergence error) is not counted as progress. 0 gives the paper's strict "log L increases".
+
+    Returns
+    -------
+    SMEMResult
+
+    Notes
+    -----
+    A candidate whose partial or full EM degenerates (a collapsed component) is rejected and its
+    ``event`` says why; warnings raised inside candidate runs are recorded there, not re-emitted.
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+    if not isinstance(init, Mixture):
+        raise ValueError("init must be an emcourse.Mixture (e.g. from emcourse.initialize), "
+                         f"got {type(init).__name__}.")
+    X = check_X(X, n_features=init.n_features)
+    rng = check_rng(rng)
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}. 'paper' is the published SMEM.")
+    if init.n_components < 3:
+        raise ValueError(f"SMEM needs at least 3 components (merge two, split a third), init has {init.n_components}. "
+                         "Use plain run_em for 1 or 2 components.")
+    max_candidates = check_whole_number(max_candidates, "max_candidates", 1)
+    max_iter = check_whole_number(max_iter, "max_iter", 1)
+    tol = check_nonnegative_float(tol, "tol")
+    reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
+    partial_max_iter = check_whole_number(partial_max_iter, "partial_max_iter", 0)
+    perturbation = check_nonnegative_float(perturbation, "perturbation")
+    max_steps = check_whole_number(max_steps, "max_steps", 0)
+    min_gain = check_nonnegative_float(min_gain, "min_gain")
+    n = X.shape[0]
+
+    first = run_em(X, init, max_iter=max_iter, tol=tol, reg_covar=reg_covar)
+    current, L = first.mixture, first.log_likelihood
+    if not np.isfinite(L):
+        raise ValueError(f"the first EM run ended with log L = {L} ({first.stop_reason}); SMEM needs a valid "
+                         "converged mixture. Start from another initialisation or use reg_covar > 0.")
+    fmap = FeatureMap(X, init.covariance_type)
+    history, lls = [], [L]
+    stop_reason, converged = f"max_steps ({max_steps}) accepted steps reached", False
+    step = 0
+    while step < max_steps:
+        resp, _ = e_step(X, current)
+        Jm = merge_criterion(resp, normalize=(variant == "cosine"))
+        Js = split_criterion(X, current, resp)
+        triples = candidate_triples(Jm, Js, best_split_only=(variant == "best_split"))[:max_candidates]
+        accepted = None
+        for rank, (i, j, k) in enumerate(triples):
+            cand = _try_candidate(fmap, current, L, resp, (int(i), int(j), int(k)), step, rank,
+                                  float(Jm[i, j]), float(Js[k]), rng=rng, perturbation=perturbation,
+                                  partial_max_iter=partial_max_iter, max_iter=max_iter, tol=tol,
+                                  reg_covar=reg_covar, min_gain=min_gain * n)
+            history.append(cand)
+            if cand.accepted:
+                accepted = cand
+                break
+        if accepted is None:
+            stop_reason, converged = (f"none of the {len(triples)} best candidates raised log L "
+                                      f"by more than min_gain"), True
+            break
+        current, L = accepted.after_full, accepted.log_likelihood_after
+        lls.append(L)
+        step += 1
+    return SMEMResult(mixture=current, log_likelihoods=np.asarray(lls), history=history, initial_em=first,
+                      variant=variant, n_accepted=len(lls) - 1, converged=converged, stop_reason=stop_reason)
+
+
+def _try_candidate(fmap, before, L, resp, triple, step, rank, jm, js, *, rng, perturbation, partial_max_iter,
+                   max_iter, tol, reg_covar, min_gain) -> SMEMCandidate:
+    """Merge, split, partial EM, full EM, and the acceptance test for one triple."""
+    X = fmap.X
+    i, j, k = triple
+    what = f"merge {i + 1}+{j + 1}, split {k + 1}"
+    initial = split_merge_init(before, triple, rng=rng, perturbation=perturbation)
+    ll_initial = initial.log_likelihood(X)
+    empty = np.empty(0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            part = _partial_em(fmap, initial, triple, resp[:, list(triple)].sum(axis=1), partial_max_iter, tol,
+                               reg_covar)
+        except DegenerateMixtureError as exc:
+            return SMEMCandidate(step, rank, triple, jm, js, before, initial, initial, None, L, ll_initial,
+                                 ll_initial, -np.inf, empty, empty, False,
+                                 f"{what}: rejected, partial EM degenerated ({exc})")
+        full = run_em(X, part.mixture, max_iter=max_iter, tol=tol, reg_covar=reg_covar)
+    notes = sorted({str(w.message) for w in caught})
+    counts = full.mixture.weights * X.shape[0]
+    for m in np.flatnonzero(counts < COLLAPSE_COUNT):
+        notes.append(f"component {m + 1} holds only {counts[m]:.2f} points, a collapse onto data point(s) "
+                     "whose log L gain comes from the variance floor (science.md §3.5)")
+    ll_after = full.log_likelihood
+    degenerate = full.stop_reason not in ("converged", "max_iter reached")
+    ok = bool(not degenerate and np.isfinite(ll_after) and ll_after > L + min_gain)
+    verdict = "accepted" if ok else "rejected"
+    event = f"{what}: {verdict}, log L {L:.4f} -> {ll_after:.4f}"
+    if not full.converged:
+        event += f" (full EM {'degenerated' if degenerate else 'did not converge'}: {full.stop_reason})"
+    if notes:
+        event += " [" + "; ".join(notes) + "]"
+    return SMEMCandidate(step, rank, triple, jm, js, before, initial, part.mixture, full.mixture, L, ll_initial,
+                         float(part.log_likelihoods[-1]), float(ll_after), part.log_likelihoods,
+                         full.log_likelihoods, ok, event)
+
+
+# --- checks ----------------------------------------------------------------------------------------
+def _as_resp(resp, n_samples: int | None = None, n_components: int | None = None) -> np.ndarray:
+    try:
+        R = np.asarray(resp, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("resp must be a numeric array of shape (n_samples, n_components).") from None
+    if R.ndim != 2:
+        raise ValueError(f"resp must be 2-D with shape (n_samples, n_components), got shape {R.shape}. "
+                         "Pass the responsibilities returned by e_step(X, mixture).")
+    R = _check_resp(R, R.shape[0] if n_samples is None else n_samples)
+    if n_components is not None and R.shape[1] != n_components:
+        raise ValueError(f"resp has {R.shape[1]} columns but the mixture has {n_components} components. "
+                         "Pass the responsibilities of this mixture: e_step(X, mixture)[0].")
+    return R
+
+
+def _as_finite_or_inf(value, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a numeric array, got {value!r}.") from None
+    if np.any(np.isnan(arr)):
+        raise ValueError(f"{name} contains NaN; compute it with merge_criterion / split_criterion.")
+    return arr
+
+
+def _check_components(components, n_components: int) -> tuple:
+    try:
+        S = tuple(int(c) for c in components)
+        ok = all(float(c) == int(c) for c in components)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok or len(S) == 0 or len(set(S)) != len(S) or min(S) < 0 or max(S) >= n_components:
+        raise ValueError(f"components must be distinct whole-number indices between 0 and {n_components - 1}, "
+                         f"got {components!r}.")
+    return S
+
+
+def _check_triple(triple, n_components: int) -> tuple:
+    S = _check_components(triple, n_components)
+    if len(S) != 3:
+        raise ValueError(f"triple must be three distinct component indices (i, j, k), got {triple!r}.")
+    return S
