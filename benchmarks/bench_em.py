@@ -23,7 +23,7 @@ from sklearn.mixture import GaussianMixture
 
 import emcourse
 from emcourse._fast import FeatureMap
-from emcourse.em import _build_mixture
+from emcourse.em import build_mixture
 
 SIZES = [(1000, 2, 3), (100_000, 2, 8), (100_000, 16, 8), (1_000_000, 2, 8)]
 TYPES = ["spherical", "diag", "full"]
@@ -66,7 +66,7 @@ def sklearn_iteration(gm, X):
 def ours_iteration(fmap, mix, resp, reg):
     resp, ll, stats = fmap.e_and_stats(mix, resp.T)
     w, mu, cov = fmap.m_step_from_stats(stats, resp, reg)
-    return _build_mixture(w, mu, cov, mix.covariance_type, stats[:, 0], fmap.n_samples), ll
+    return build_mixture(w, mu, cov, mix.covariance_type, stats[:, 0], fmap.n_samples), ll
 
 
 def bench_case(n, d, k, cov_type, repeats, reg=1e-6, n_check=5):

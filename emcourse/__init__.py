@@ -19,8 +19,9 @@ from importlib import import_module
 
 from . import datasets
 from .checkup import doctor
-from .em import DegeneracyWarning, DegenerateMixtureError, EMResult, e_step, free_energy, m_step, run_em
+from .em import EMResult, e_step, free_energy, m_step, run_em
 from .mixture import Mixture
+from .run import DegeneracyWarning, DegenerateMixtureError, Run, Status
 from .seeding import initialize
 
 __version__ = "0.1.0"
@@ -28,7 +29,7 @@ __version__ = "0.1.0"
 #: the floors above the engine, loaded on first attribute access
 _FLOORS = ("methods", "plotting", "explorers", "exercises")
 
-__all__ = ["Mixture", "e_step", "m_step", "run_em", "initialize", "EMResult", "DegeneracyWarning",
+__all__ = ["Mixture", "e_step", "m_step", "run_em", "initialize", "EMResult", "Run", "Status", "DegeneracyWarning",
            "DegenerateMixtureError", "free_energy", "datasets", "doctor", *_FLOORS, "__version__"]
 
 

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .mixture import LOG_2PI, Mixture
+from ._covariance import covariance_kind
+from ._numerics import EPS10, LOG_2PI
+from .mixture import Mixture
 
 CANCELLATION_LIMIT = 1e4
 CLIP = -700.0
-_EPS10 = 10 * np.finfo(np.float64).eps
 
 
 CHUNK = 8192  # samples per block; measured best on 2 cores for every type and d in benchmarks/bench_em.py
@@ -59,6 +60,7 @@ class FeatureMap:
     def __init__(self, X: np.ndarray, covariance_type: str):
         self.X = X
         self.covariance_type = covariance_type
+        self.kind = covariance_kind(covariance_type)
         n, d = X.shape
         self.n_samples, self.n_features = n, d
         self.center = X.mean(axis=0)
@@ -66,22 +68,11 @@ class FeatureMap:
         self.Xc = Xc
         # feature-major layout (n_phi, n_samples), built row by row: see e_and_stats
         XcT = np.ascontiguousarray(Xc.T)
-        if covariance_type == "full":
-            self.iu = np.triu_indices(d)
-            # x^T P x = sum_a P_aa x_a^2 + 2 sum_{a<b} P_ab x_a x_b, times -1/2
-            self.quad_sign = np.where(self.iu[0] == self.iu[1], -0.5, -1.0)
-        n_extra = {"spherical": 1, "diag": d, "full": d * (d + 1) // 2}[covariance_type]
-        self.n_phi = 1 + d + n_extra
+        self.n_phi = 1 + d + self.kind.n_quadratic(d)
         self.PhiT = PhiT = np.empty((self.n_phi, n))
         PhiT[0] = 1.0
         PhiT[1:1 + d] = XcT
-        if covariance_type == "spherical":
-            np.einsum("dn,dn->n", XcT, XcT, out=PhiT[1 + d])
-        elif covariance_type == "diag":
-            np.multiply(XcT, XcT, out=PhiT[1 + d:])
-        else:
-            for row, (a, b) in enumerate(zip(*self.iu), start=1 + d):
-                np.multiply(XcT[a], XcT[b], out=PhiT[row])
+        self.kind.fill_quadratic(PhiT[1 + d:], XcT)
         self.chunk = CHUNK
 
     # --- E step ------------------------------------------------------------
@@ -100,50 +91,38 @@ class FeatureMap:
         mu = mix.means - self.center
         w = mix.weights
         logw = np.log(w) if w.min() > 0 else np.log(np.where(w > 0, w, 1.0)) - np.where(w > 0, 0.0, np.inf)
+        linear, quadratic = self.kind.linear_and_quadratic(mix.covariances, mix._prec_chol, mu)   # Sigma^-1 mu, ...
         WT = np.empty((mix.n_components, self.n_phi))
-        mu2 = mu * mu
-        if self.covariance_type == "spherical":
-            v = mix.covariances
-            inv_v = (1.0 / v)[:, None]
-            WT[:, 0] = logw - 0.5 * d * (LOG_2PI + np.log(v)) - 0.5 * mu2.sum(1) * inv_v[:, 0]
-            WT[:, 1:1 + d] = mu * inv_v
-            WT[:, 1 + d] = -0.5 * inv_v[:, 0]
-            ratio = mu2.max(1) * inv_v[:, 0]
-        elif self.covariance_type == "diag":
-            inv_v = 1.0 / mix.covariances
-            WT[:, 0] = logw - 0.5 * d * LOG_2PI - mix._log_det_half - 0.5 * (mu2 * inv_v).sum(1)
-            WT[:, 1:1 + d] = mu * inv_v
-            WT[:, 1 + d:] = -0.5 * inv_v
-            ratio = (mu2 * inv_v).max(1)
-        else:
-            pc = mix._prec_chol
-            P = pc @ np.swapaxes(pc, 1, 2)                      # precision matrices
-            Pmu = (P @ mu[:, :, None])[:, :, 0]
-            WT[:, 0] = logw - 0.5 * d * LOG_2PI - mix._log_det_half - 0.5 * (mu * Pmu).sum(1)
-            WT[:, 1:1 + d] = Pmu
-            a, b = self.iu
-            WT[:, 1 + d:] = self.quad_sign * P[:, a, b]
-            ratio = (mu2 / np.diagonal(mix.covariances, axis1=1, axis2=2)).max(1)
+        WT[:, 0] = logw - 0.5 * d * LOG_2PI - mix._log_det_half - 0.5 * (mu * linear).sum(1)
+        WT[:, 1:1 + d] = linear
+        WT[:, 1 + d:] = quadratic
+        ratio = (mu * mu / mix.variances).max(1)
         return WT, np.flatnonzero(ratio > CANCELLATION_LIMIT)
 
-    def e_and_stats(self, mix: Mixture, resp_out: np.ndarray | None = None):
+    def e_and_stats(self, mix: Mixture, resp_out: np.ndarray | None = None, *, sample_weight=None, log_p_out=None):
         """One E step and the M-step statistics, in a single pass over the data.
 
         The work is laid out component-major ((n_components, chunk) blocks), so the row-wise
         max and sum of log-sum-exp become element-wise operations over a few contiguous rows.
+        This is the package's one E step outside the teaching function :func:`emcourse.e_step`.
 
         Parameters
         ----------
         mix : Mixture
         resp_out : ndarray of shape (n_components, n_samples), optional
             Reused buffer for the transposed responsibilities.
+        sample_weight : ndarray of shape (n_samples,), optional
+            Weights w_i for the responsibilities, the statistics and the log-likelihood (partial EM of
+            lesson 8 weighs each point by its share of the components it updates).
+        log_p_out : ndarray of shape (n_samples,), optional
+            Filled with log p(x_i) under ``mix``.
 
         Returns
         -------
         resp : ndarray of shape (n_samples, n_components)
-            A transposed view of the component-major buffer.
+            A transposed view of the component-major buffer (times ``sample_weight`` if given).
         log_likelihood : float
-            Total log-likelihood of X under ``mix``.
+            Total log-likelihood of X under ``mix`` (weighted: sum_i w_i log p(x_i)).
         stats : ndarray of shape (n_components, n_phi)
             ``resp.T @ Phi``: counts, first moments, second moments (centred data).
         """
@@ -166,7 +145,14 @@ class FeatureMap:
             np.exp(A, out=A)
             s = A.sum(axis=0)
             A /= s
-            total += float(m.sum() + np.log(s).sum())
+            log_p = m + np.log(s)
+            if log_p_out is not None:
+                log_p_out[start:stop] = log_p
+            if sample_weight is None:
+                total += float(log_p.sum())
+            else:
+                A *= sample_weight[start:stop]
+                total += float(sample_weight[start:stop] @ log_p)
             stats += A @ PhiT_c.T
         return respT.T, total, stats
 
@@ -179,40 +165,14 @@ class FeatureMap:
         """
         d = self.n_features
         n_true = stats[:, 0]
-        nk = n_true + _EPS10
-        S1 = stats[:, 1:1 + d]
-        mu = S1 / nk[:, None]                          # centred coordinates
+        nk = n_true + EPS10
+        mu = stats[:, 1:1 + d] / nk[:, None]            # centred coordinates
         # sum_i r (x - mu)(x - mu)^T = S2 - (2 nk - n_true) mu mu^T
-        corr = (2 * nk - n_true)[:, None]
-        mu2 = mu * mu
-        if self.covariance_type == "spherical":
-            cov = (stats[:, 1 + d] - corr[:, 0] * mu2.sum(1)) / (nk * d)
-            var = cov[:, None]
-        elif self.covariance_type == "diag":
-            cov = (stats[:, 1 + d:] - corr * mu2) / nk[:, None]
-            var = cov
-        else:
-            a, b = self.iu
-            S2 = np.empty((stats.shape[0], d, d))
-            S2[:, a, b] = stats[:, 1 + d:]
-            S2[:, b, a] = stats[:, 1 + d:]
-            cov = (S2 - corr[:, :, None] * (mu[:, :, None] * mu[:, None, :])) / nk[:, None, None]
-            var = np.diagonal(cov, axis1=1, axis2=2)
+        cov = self.kind.from_moments(stats[:, 1 + d:], mu, nk, 2 * nk - n_true, d)
+        var = self.kind.variances(cov, d)
         # recompute centred where cancellation may have eaten the digits (or made a variance <= 0)
-        redo = np.flatnonzero(~(mu2 <= CANCELLATION_LIMIT * var).all(axis=1) | ~(var > 0).all(axis=1))
+        redo = np.flatnonzero(~(mu * mu <= CANCELLATION_LIMIT * var).all(axis=1) | ~(var > 0).all(axis=1))
         for j in redo:
-            diff = self.Xc - mu[j]
-            r = np.ascontiguousarray(resp[:, j])
-            if self.covariance_type == "spherical":
-                cov[j] = r @ np.einsum("nd,nd->n", diff, diff) / (nk[j] * d)
-            elif self.covariance_type == "diag":
-                cov[j] = r @ (diff * diff) / nk[j]
-            else:
-                c = (diff * r[:, None]).T @ diff / nk[j]
-                cov[j] = 0.5 * (c + c.T)
-        if self.covariance_type == "full":
-            cov[:, np.arange(d), np.arange(d)] += reg_covar
-        else:
-            cov += reg_covar
+            cov[j] = self.kind.estimate_one(self.Xc - mu[j], np.ascontiguousarray(resp[:, j]), nk[j])
         weights = nk / nk.sum()
-        return weights, mu + self.center, cov
+        return weights, mu + self.center, self.kind.regularize(cov, reg_covar)

@@ -1,4 +1,4 @@
-"""Input checks shared by the engine (floor 1).
+"""Input checks shared by the whole package (floor 1).
 
 Every check raises :class:`ValueError` with a message that says what was wrong
 and how to fix it. Nothing here knows about plotting or widgets.
@@ -6,19 +6,6 @@ and how to fix it. Nothing here knows about plotting or widgets.
 from __future__ import annotations
 
 import numpy as np
-
-COVARIANCE_TYPES = ("spherical", "diag", "full")
-
-
-def check_covariance_type(covariance_type: str) -> str:
-    """Return ``covariance_type`` if it is one the engine knows, else raise."""
-    if covariance_type not in COVARIANCE_TYPES:
-        raise ValueError(
-            f"covariance_type must be one of {COVARIANCE_TYPES}, got {covariance_type!r}. "
-            "Use 'spherical' for the lecture's sigma_j^2 I model."
-        )
-    return covariance_type
-
 
 def check_X(X, *, name: str = "X", n_features: int | None = None, min_samples: int = 1) -> np.ndarray:
     """Validate a data matrix and return it as a C-contiguous float64 array.
@@ -157,3 +144,53 @@ def check_labels(y, n_samples: int | None, name: str = "y") -> np.ndarray:
         raise ValueError(f"{name} contains a non-finite label ({arr[i]}) at position {i}; every sample needs a "
                          "class label. Drop those rows or fix the labels.")
     return arr
+
+
+def as_finite_array(value, name: str) -> np.ndarray:
+    """A float64 copy of ``value``, or a ValueError if it is not numeric or holds NaN or infinity."""
+    try:
+        arr = np.array(value, dtype=np.float64)          # a copy: the caller owns it
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numeric, got {value!r}.") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values: {arr!r}. All parameters must be finite.")
+    return arr
+
+
+def check_one_of(value, options, name: str, hint: str = ""):
+    """Return ``value`` if it is one of ``options``, else raise a ValueError listing them (and a hint)."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {tuple(options)}, got {value!r}." + (f" {hint}" if hint else ""))
+    return value
+
+
+def check_resp(resp, n_samples: int | None = None, n_components: int | None = None) -> np.ndarray:
+    """Validate responsibilities: shape (n_samples, n_components), finite, rows non-negative and summing to 1.
+
+    Parameters
+    ----------
+    resp : array-like of shape (n_samples, n_components)
+    n_samples, n_components : int, optional
+        The shape required (the rows of X, the components of the mixture), when known.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_components), float64
+    """
+    try:
+        R = np.asarray(resp, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("resp must be a numeric array of shape (n_samples, n_components).") from None
+    if R.ndim != 2 or (n_samples is not None and R.shape[0] != n_samples):
+        rows = "" if n_samples is None else f" with n_samples = {n_samples} (the rows of X)"
+        raise ValueError(f"resp must have shape (n_samples, n_components){rows}, got shape {R.shape}. "
+                         "Pass the responsibilities returned by e_step(X, mixture).")
+    if n_components is not None and R.shape[1] != n_components:
+        raise ValueError(f"resp has {R.shape[1]} columns but the mixture has {n_components} components. "
+                         "Pass the responsibilities of this mixture: e_step(X, mixture)[0].")
+    if not np.all(np.isfinite(R)):
+        raise ValueError("resp contains NaN or infinite values; responsibilities are probabilities in [0, 1].")
+    if np.any(R < 0) or np.any(np.abs(R.sum(axis=1) - 1.0) > 1e-6):
+        raise ValueError("every row of resp must be non-negative and sum to 1 (it is P(j | x_i) over j). "
+                         "Normalise each row: resp / resp.sum(axis=1, keepdims=True).")
+    return R

@@ -8,57 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_covariance_type, check_rng, check_whole_number, check_X
+from ._covariance import covariance_kind
+from ._numerics import LOG_2PI, logsumexp_rows, softmax_rows
+from ._validation import as_finite_array, check_rng, check_whole_number, check_X
 
-LOG_2PI = float(np.log(2.0 * np.pi))
 #: how far from 1 the weights may sum (rounding), in Mixture and wherever weights are checked
 WEIGHT_SUM_TOL = 1e-8
-
-
-def _as_float_array(value, name: str) -> np.ndarray:
-    try:
-        arr = np.array(value, dtype=np.float64)  # a copy: the mixture owns its arrays
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric, got {value!r}.") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values: {arr!r}. All parameters must be finite.")
-    return arr
-
-
-def logsumexp_rows(a: np.ndarray) -> np.ndarray:
-    """Row-wise log(sum(exp(a))) computed stably.
-
-    Introduced in ``notebooks/01_mixture_densities.ipynb``.
-
-    Parameters
-    ----------
-    a : ndarray of shape (n_samples, n_components)
-
-    Returns
-    -------
-    ndarray of shape (n_samples,)
-    """
-    m = np.max(a, axis=1)
-    m_safe = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(under="ignore"):
-        s = np.sum(np.exp(a - m_safe[:, None]), axis=1)
-    with np.errstate(divide="ignore"):
-        return m_safe + np.log(s)
-
-
-def normalized_exp_rows(a: np.ndarray) -> np.ndarray:
-    """Row-wise softmax exp(a_ij) / sum_j exp(a_ij), shifting by the row maximum and then dividing.
-
-    Introduced in ``notebooks/01_mixture_densities.ipynb``.
-
-    (Subtracting the log-sum-exp instead can fail when every entry is about -1e300: the maximum
-    swallows log K and the rows no longer sum to 1.)
-    """
-    m = np.max(a, axis=1, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
-    with np.errstate(under="ignore"):
-        e = np.exp(a - m)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 class Mixture:
@@ -85,10 +40,10 @@ class Mixture:
     __slots__ = ("_weights", "_means", "_covariances", "_covariance_type", "_prec_chol", "_log_det_half")
 
     def __init__(self, weights, means, covariances, covariance_type: str = "spherical"):
-        covariance_type = check_covariance_type(covariance_type)
-        w = _as_float_array(weights, "weights")
-        mu = _as_float_array(means, "means")
-        cov = _as_float_array(covariances, "covariances")
+        kind = covariance_kind(covariance_type)
+        w = as_finite_array(weights, "weights")
+        mu = as_finite_array(means, "means")
+        cov = as_finite_array(covariances, "covariances")
         if w.ndim != 1 or w.size < 1:
             raise ValueError(f"weights must be a 1-D array of shape (n_components,), got shape {w.shape}.")
         n_components = w.size
@@ -96,8 +51,8 @@ class Mixture:
             mu = mu.reshape(1, -1)
         if mu.ndim != 2 or mu.shape[0] != n_components:
             raise ValueError(
-                f"means must have shape (n_components, n_features) = ({n_components}, d) to match the {n_components} weights, "
-                f"got shape {mu.shape}. Stack one row per component."
+                f"means must have shape (n_components, n_features) = ({n_components}, d) to match the {n_components} "
+                f"weights, got shape {mu.shape}. Stack one row per component."
             )
         d = mu.shape[1]
         if np.any(w < 0):
@@ -107,22 +62,13 @@ class Mixture:
             raise ValueError(
                 f"weights must sum to 1, they sum to {total:.10g}. Divide them by their sum: weights / weights.sum()."
             )
-        expected = {"spherical": (n_components,), "diag": (n_components, d), "full": (n_components, d, d)}[covariance_type]
+        expected = kind.shape(n_components, d)
         if cov.shape != expected:
             raise ValueError(
-                f"covariances for covariance_type={covariance_type!r} with {n_components} components in {d} dimensions "
-                f"must have shape {expected}, got {cov.shape}."
+                f"covariances for covariance_type={covariance_type!r} with {n_components} components in {d} "
+                f"dimensions must have shape {expected}, got {cov.shape}."
             )
-        if covariance_type in ("spherical", "diag") and np.any(cov <= 0):
-            j = int(np.argwhere(cov <= 0)[0][0])
-            raise ValueError(
-                f"variances must be positive; component {j} has {cov[j]}. A variance of 0 is a component "
-                "collapsed onto a point: use a positive value or a variance floor (reg_covar > 0)."
-            )
-        if covariance_type == "full":
-            scale = max(1.0, float(np.abs(cov).max()))
-            if np.abs(cov - np.swapaxes(cov, 1, 2)).max() > 1e-10 * scale:
-                raise ValueError("full covariances must be symmetric matrices; got a non-symmetric one. Use (S + S.T) / 2.")
+        kind.validate(cov)
         self._freeze(w, mu, cov, covariance_type)
 
     @classmethod
@@ -137,30 +83,10 @@ class Mixture:
 
     def _freeze(self, w, mu, cov, covariance_type) -> None:
         """Compute the precision factors and log-determinants, and make every array read-only."""
-        d = mu.shape[1]
-        if covariance_type in ("spherical", "diag"):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                prec_chol = 1.0 / np.sqrt(cov)
-            if not np.all(np.isfinite(prec_chol)):
-                raise ValueError("variances must be positive; some are so small that 1/variance overflows. "
-                                 "Use a variance floor (reg_covar > 0).")
-            log_det_half = 0.5 * (d * np.log(cov) if covariance_type == "spherical" else np.log(cov).sum(axis=1))
-        else:
-            try:
-                L = np.linalg.cholesky(cov)                      # all components at once
-            except np.linalg.LinAlgError:
-                L = None
-            if L is None or not np.all(np.isfinite(L)):
-                eigs = np.linalg.eigvalsh(cov).min(axis=1)
-                j = int(np.argmin(eigs))
-                raise ValueError(
-                    f"covariance of component {j} is not positive definite (smallest eigenvalue {eigs[j]:.3g}). "
-                    "A covariance must be symmetric with positive eigenvalues: add a small ridge "
-                    "(reg_covar * identity) or use covariance_type='diag'."
-                )
-            # prec_chol[j] = inv(L_j).T, so that z = (x - mu) @ prec_chol[j] has identity covariance
-            prec_chol = np.swapaxes(np.linalg.solve(L, np.broadcast_to(np.eye(d), cov.shape)), 1, 2).copy()
-            log_det_half = np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+        prec_chol, log_det_half = covariance_kind(covariance_type).precision(cov, mu.shape[1])
+        if not (np.all(np.isfinite(prec_chol)) and np.all(np.isfinite(log_det_half))):
+            raise ValueError("variances must be positive; some are so small that 1/variance overflows. "
+                             "Use a variance floor (reg_covar > 0).")
         for arr in (w, mu, cov, prec_chol, log_det_half):
             arr.setflags(write=False)
         self._weights, self._means, self._covariances = w, mu, cov
@@ -198,24 +124,17 @@ class Mixture:
     @property
     def variances(self) -> np.ndarray:
         """Per-feature variances, shape (n_components, n_features), whatever the covariance type."""
-        c = self._covariances
-        if self._covariance_type == "spherical":
-            return np.repeat(c[:, None], self.n_features, axis=1)
-        if self._covariance_type == "diag":
-            return c
-        return np.diagonal(c, axis1=1, axis2=2).copy()
+        return covariance_kind(self._covariance_type).variances(self._covariances, self.n_features)
 
     def full_covariances(self) -> np.ndarray:
         """Covariance matrices, shape (n_components, n_features, n_features), whatever the type."""
-        if self._covariance_type == "full":
-            return self._covariances
-        return np.einsum("kd,de->kde", self.variances, np.eye(self.n_features))
+        return covariance_kind(self._covariance_type).to_full(self._covariances, self.n_features)
 
     @property
     def n_parameters(self) -> int:
         """Number of free parameters (for BIC/AIC; science.md §3.2)."""
         n_components, d = self.n_components, self.n_features
-        cov = {"spherical": n_components, "diag": n_components * d, "full": n_components * d * (d + 1) // 2}[self._covariance_type]
+        cov = covariance_kind(self._covariance_type).n_parameters(n_components, d)
         return n_components * d + cov + n_components - 1
 
     def bic(self, X) -> float:
@@ -268,18 +187,7 @@ class Mixture:
 
     def _mahalanobis(self, X: np.ndarray) -> np.ndarray:
         """Squared Mahalanobis distances (x_i - mu_j)^T Sigma_j^-1 (x_i - mu_j), shape (n_samples, n_components)."""
-        if self._covariance_type == "spherical":
-            diff = X[:, None, :] - self._means[None, :, :]
-            maha = np.einsum("nkd,nkd->nk", diff, diff) / self._covariances
-        elif self._covariance_type == "diag":
-            diff = (X[:, None, :] - self._means[None, :, :]) * self._prec_chol
-            maha = np.einsum("nkd,nkd->nk", diff, diff)
-        else:
-            maha = np.empty((X.shape[0], self.n_components))
-            for j in range(self.n_components):
-                z = (X - self._means[j]) @ self._prec_chol[j]
-                maha[:, j] = np.einsum("nd,nd->n", z, z)
-        return maha
+        return covariance_kind(self._covariance_type).mahalanobis(X, self._means, self._covariances, self._prec_chol)
 
     def weighted_log_pdf(self, X) -> np.ndarray:
         """log P_j + log p(x_i | j), shape (n_samples, n_components). A zero weight gives -inf."""
@@ -300,7 +208,7 @@ class Mixture:
 
     def responsibilities(self, X) -> np.ndarray:
         """Posteriors P(j | x_i), shape (n_samples, n_components); each row sums to 1."""
-        return normalized_exp_rows(self.weighted_log_pdf(X))
+        return softmax_rows(self.weighted_log_pdf(X))
 
     def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
         """Draw points from the mixture.
@@ -321,9 +229,16 @@ class Mixture:
         rng = check_rng(rng)
         labels = rng.choice(self.n_components, size=int(n_samples), p=self._weights / self._weights.sum())
         z = rng.standard_normal((int(n_samples), self.n_features))
-        if self._covariance_type == "full":
-            chol = np.linalg.cholesky(self._covariances)
-            X = self._means[labels] + np.einsum("nde,ne->nd", chol[labels], z)
-        else:
-            X = self._means[labels] + z * np.sqrt(self.variances[labels])
-        return X, labels
+        chol = np.linalg.cholesky(self.full_covariances())
+        return self._means[labels] + np.einsum("nde,ne->nd", chol[labels], z), labels
+
+
+def check_mixture(mixture, name: str = "mixture") -> Mixture:
+    """Return ``mixture`` if it is a :class:`Mixture`, else raise a ValueError that says what to pass.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``; every engine function taking a mixture calls it.
+    """
+    if not isinstance(mixture, Mixture):
+        raise ValueError(f"{name} must be an emcourse.Mixture (e.g. from emcourse.initialize), "
+                         f"got {type(mixture).__name__}.")
+    return mixture

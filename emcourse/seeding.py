@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_covariance_type, check_n_components, check_nonnegative_float, check_rng, check_X
+from ._covariance import covariance_kind
+from ._validation import check_n_components, check_nonnegative_float, check_one_of, check_rng, check_X
 from .mixture import Mixture
 
 INIT_METHODS = ("random_points", "kmeans++")
@@ -70,35 +71,20 @@ def initialize(X, n_components: int, covariance_type: str = "spherical", method:
         Weights 1/K; every component gets the global variance (spherical: trace(S)/d,
         diag: the per-feature variances, full: the sample covariance S).
     """
-    covariance_type = check_covariance_type(covariance_type)
+    kind = covariance_kind(covariance_type)
     X = check_X(X)
     n_components = check_n_components(n_components, X.shape[0])
     rng = check_rng(rng)
-    if method not in INIT_METHODS:
-        raise ValueError(f"method must be one of {INIT_METHODS}, got {method!r}.")
-    n, d = X.shape
-    S = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+    check_one_of(method, INIT_METHODS, "method", "'random_points' is the lecture's emdemo; 'kmeans++' spreads the starts.")
     reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
-    S = S + reg_covar * np.eye(d)
-    var = np.diag(S).copy()
-    if not np.any(var > 0):
+    n, d = X.shape
+    S = np.atleast_2d(np.cov(X, rowvar=False, bias=True)) + reg_covar * np.eye(d)
+    if not np.any(np.diag(S) > 0):
         raise ValueError("all points of X are identical (zero variance in every feature): a mixture cannot be "
                          "fitted. Check the data: it is a single repeated point.")
-    if covariance_type != "spherical" and np.any(var <= 0):
-        k = int(np.flatnonzero(var <= 0)[0])
-        raise ValueError(f"feature {k} of X is constant (zero variance), so a '{covariance_type}' covariance would "
-                         "be singular. Drop that feature or use covariance_type='spherical'.")
+    covs = kind.from_data(S, n_components)                 # raises if S cannot start this covariance type
     if method == "random_points":
         means = X[rng.choice(n, size=n_components, replace=False)]
     else:
         means = kmeans_plusplus(X, n_components, rng)
-    if covariance_type == "spherical":
-        covs = np.full(n_components, var.mean())
-    elif covariance_type == "diag":
-        covs = np.tile(var, (n_components, 1))
-    else:
-        if np.linalg.eigvalsh(S).min() <= 1e-12 * var.max():
-            raise ValueError("the features of X are linearly dependent (singular sample covariance), so a 'full' "
-                             "covariance cannot start from it. Remove redundant features or use 'diag'.")
-        covs = np.tile(S, (n_components, 1, 1))
     return Mixture(np.full(n_components, 1.0 / n_components), means, covs, covariance_type)

@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
-from emcourse import DegeneracyWarning, DegenerateMixtureError, Mixture, e_step, initialize, m_step, run_em
+from emcourse import DegeneracyWarning, DegenerateMixtureError, Mixture, Status, e_step, initialize, m_step, run_em
 
 X2 = np.random.default_rng(0).normal(size=(50, 2))
 MIX = Mixture([0.5, 0.5], [[0, 0], [1, 1]], [1.0, 1.0])
@@ -49,12 +49,12 @@ def test_bad_weights(weights, match):
 @pytest.mark.parametrize("cov_type, covs", [("spherical", [1.0, 0.0]), ("spherical", [1.0, -2.0]),
                                             ("diag", [[1.0, 1.0], [0.0, 1.0]])])
 def test_non_positive_variances(cov_type, covs):
-    with pytest.raises(ValueError, match=r"variances must be positive; component 1.*reg_covar"):
+    with pytest.raises(ValueError, match=r"variances must be positive; component 2.*reg_covar"):
         Mixture([0.5, 0.5], [[0, 0], [1, 1]], covs, cov_type)
 
 
 def test_not_positive_definite_covariance():
-    with pytest.raises(ValueError, match=r"component 1 is not positive definite.*smallest eigenvalue -1"):
+    with pytest.raises(ValueError, match=r"component 2 is not positive definite.*smallest eigenvalue -1"):
         Mixture([0.5, 0.5], [[0, 0], [1, 1]], [np.eye(2), [[1.0, 2.0], [2.0, 1.0]]], "full")
 
 
@@ -128,12 +128,12 @@ def test_collapse_onto_one_point_warns_and_stops_with_reg_zero():
     # one component owns exactly one isolated point: with reg_covar=0 its variance becomes 0
     X = np.vstack([np.random.default_rng(0).normal(size=(40, 2)), [[50.0, 50.0]]])
     init = Mixture([0.9, 0.1], [[0, 0], [50, 50]], [1.0, 1.0])
-    with pytest.warns(DegeneracyWarning, match=r"component 1 has collapsed.*reg_covar=1e-6"):
+    with pytest.warns(DegeneracyWarning, match=r"component 2 has collapsed.*reg_covar=1e-6"):   # numbered from 1
         res = run_em(X, init, max_iter=20, reg_covar=0.0)
-    assert not res.converged and "collapsed" in res.stop_reason
+    assert not res.converged and res.status is Status.DEGENERATE and "collapsed" in res.stop_reason
     assert np.all(np.isfinite(res.log_likelihoods))
     resp, _ = e_step(X, init)
-    with pytest.raises(DegenerateMixtureError, match=r"component 1 has collapsed") as info:
+    with pytest.raises(DegenerateMixtureError, match=r"component 2 has collapsed") as info:
         m_step(X, np.round(resp), reg_covar=0.0)
     assert info.value.component == 1
     # the floor fixes it
@@ -146,7 +146,7 @@ def test_collapse_onto_one_point_warns_and_stops_with_reg_zero():
 def test_empty_component_warns():
     X = np.random.default_rng(0).normal(size=(40, 1))
     init = Mixture([0.5, 0.5], [[0.0], [1e6]], [1.0, 1.0])
-    with pytest.warns(DegeneracyWarning, match=r"component 1 has \(almost\) no responsibility"):
+    with pytest.warns(DegeneracyWarning, match=r"component 2 has \(almost\) no responsibility"):
         res = run_em(X, init, max_iter=3, tol=0.0)
     assert np.all(np.isfinite(res.log_likelihoods))
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..em import m_step as engine_m_step
 from ..em import run_em
+from .._numerics import softmax_rows
 from ..mixture import Mixture
 
 PASSED = "public checks passed"
@@ -233,8 +234,7 @@ def check_e_step(e_step) -> CheckResult:
             continue
         d = X.shape[1]
         a = np.log(w) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var           # no (2 pi sigma^2)^(-d/2)
-        no_norm = np.exp(a - a.max(1, keepdims=True))
-        no_norm /= no_norm.sum(1, keepdims=True)
+        no_norm = softmax_rows(a)
         if not np.all(np.isfinite(got)):
             hint = ("you returned NaN or inf. For a point far from every component each P_j p(x|j) underflows to 0, "
                     "and 0/0 = NaN. Work with logs: a_ij = log P_j + log p(x_i|j), subtract the row maximum, then "

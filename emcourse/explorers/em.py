@@ -70,7 +70,7 @@ class EMExplorer(Explorer):
             controls["heuristic"] = widgets.Checkbox(value=bool(heuristic), description="cheap heuristic (slide 30)",
                                                      style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
         self._settings_names = list(controls)
-        n_iter = len(self._run_for(self._settings()).history) - 1
+        n_iter = self._run_for(self._settings()).n_iter
         # start at the end of the run; drag back or press play to watch it
         controls["iteration"] = int_slider("iteration", n_iter, 0, max(1, n_iter))
         self.play = widgets.Play(value=0, min=0, max=controls["iteration"].max, interval=250, description="play",
@@ -101,7 +101,7 @@ class EMExplorer(Explorer):
 
     @property
     def run(self):
-        """The run (EMResult or HeuristicResult) for the current settings."""
+        """The Run (plain EM, or EM with the cheap heuristic) for the current settings."""
         return self._run_for(self._settings())
 
     @property
@@ -110,7 +110,7 @@ class EMExplorer(Explorer):
 
     @property
     def iteration(self) -> int:
-        return min(int(self.state["iteration"]), self.run.n_iter if hasattr(self.run, "n_iter") else len(self.run.history) - 1)
+        return min(int(self.state["iteration"]), self.run.n_iter)
 
     # --- drawing -----------------------------------------------------------------------------
     def _limits(self, X):
@@ -137,8 +137,9 @@ class EMExplorer(Explorer):
 
     def _run_title(self) -> str:
         run = self.run
-        if hasattr(run, "n_resets"):
-            return f"log L: EM + cheap heuristic ({run.n_resets} resets)"
+        resets = sum(1 for e in run.events if e)
+        if self._settings()[5]:                                 # the cheap heuristic is on
+            return f"log L: EM + cheap heuristic ({resets} reset{'' if resets == 1 else 's'})"
         return "log L against iteration: plain EM"
 
     def _set_ll_limits(self):
@@ -152,7 +153,7 @@ class EMExplorer(Explorer):
         name = next(n for n, w in self.controls.items() if w is change["owner"])
         if name != "iteration":
             self.state[name] = change["new"]
-            n_iter = len(self.run.history) - 1
+            n_iter = self.run.n_iter
             it = self.controls["iteration"]
             self._rebuilt = True
             with it.hold_trait_notifications():
@@ -182,8 +183,7 @@ class EMExplorer(Explorer):
             self.invalidate_background()
         plotting.draw_fit(self.ax, X, mix, artists=self.fit)
         plotting.draw_log_likelihood(self.ax_ll, run.log_likelihoods, current=t, artists=self.curve)
-        events = getattr(run, "events", None)
-        marks = [i for i, e in enumerate(events) if e] if events else []
+        marks = [i for i, e in enumerate(run.events) if e]
         self.resets.set_data(marks, run.log_likelihoods[marks] if marks else [])
         self.ax_ll.title.set_text(self._run_title())
         self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.ax_ll.title)
@@ -203,10 +203,10 @@ class EMExplorer(Explorer):
         for j in range(mix.n_components):
             lines.append(f"  {j + 1}: P = {mix.weights[j]:.3f}, mu = ({mix.means[j, 0]:+.2f}, {mix.means[j, 1]:+.2f}), "
                          f"sigma = ({sd[j, 0]:.2f}, {sd[j, 1]:.2f})")
-        events = getattr(run, "events", None)
-        if events and events[t]:
+        events = run.events
+        if events[t]:
             lines.append(f"reset here: {events[t]}")
-        elif events and any(events):
+        elif any(events):
             lines.append(f"{sum(1 for e in events if e)} reset(s) in this run, at iterations "
                          f"{[i for i, e in enumerate(events) if e]}")
         return "\n".join(lines)

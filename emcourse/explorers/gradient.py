@@ -24,7 +24,7 @@ class GradientDescentExplorer(Explorer):
     x : array-like of shape (n_samples,) or (n_samples, 1)
     init : Mixture
         Spherical 1-D starting mixture, shared by gradient descent and EM.
-    n_steps : int
+    max_iter : int
         Steps of gradient descent and iterations of EM.
     learning_rate : float
         Starting value of the slider.
@@ -34,12 +34,12 @@ class GradientDescentExplorer(Explorer):
     PARAMETERIZATIONS = {"softmax weights, log σ (always valid)": "unconstrained",
                          "raw P_j and σ_j (naive)": "naive"}
 
-    def __init__(self, x, init: Mixture, *, n_steps: int = 100, learning_rate: float = 3e-3):
+    def __init__(self, x, init: Mixture, *, max_iter: int = 100, learning_rate: float = 3e-3):
         self.X = np.asarray(x, dtype=float).reshape(-1, 1)
         if init.n_features != 1 or init.covariance_type != "spherical":
             raise ValueError("GradientDescentExplorer needs a spherical 1-D initial mixture.")
-        self.init, self.n_steps = init, int(n_steps)
-        self.em = run_em(self.X, init, max_iter=self.n_steps, tol=0.0, reg_covar=0.0)
+        self.init, self.max_iter = init, int(max_iter)
+        self.em = run_em(self.X, init, max_iter=self.max_iter, tol=0.0, reg_covar=0.0)
         self.em_energies = -self.em.log_likelihoods
         self.E0 = energy(self.X, init)
         lo, hi = float(self.X.min()), float(self.X.max())
@@ -50,7 +50,7 @@ class GradientDescentExplorer(Explorer):
             "learning_rate": slider("learning rate η", learning_rate, -4, -1, 0.05, log=True, continuous_update=False),
             "parameterization": widgets.Dropdown(options=list(self.PARAMETERIZATIONS), description="steps on",
                                                  style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
-            "step": int_slider("step / iteration", 0, 0, self.n_steps),
+            "step": int_slider("step / iteration", 0, 0, self.max_iter),
         }
         super().__init__(controls)
 
@@ -58,13 +58,13 @@ class GradientDescentExplorer(Explorer):
         """The gradient-descent run for the current learning rate and parameterisation (cached)."""
         key = (self.state["learning_rate"], self.PARAMETERIZATIONS[self.state["parameterization"]])
         if key not in self._runs:
-            self._runs[key] = gradient_descent(self.X, self.init, learning_rate=key[0], n_steps=self.n_steps,
+            self._runs[key] = gradient_descent(self.X, self.init, learning_rate=key[0], max_iter=self.max_iter,
                                                parameterization=key[1])
         return self._runs[key]
 
     def _at(self, t):
         gd = self.run()
-        tg = min(t, gd.n_steps)
+        tg = min(t, gd.n_iter)
         return gd, tg, gd.history[tg], self.em.history[min(t, self.em.n_iter)]
 
     def _build(self):
@@ -82,11 +82,11 @@ class GradientDescentExplorer(Explorer):
         self.em_curve = plotting.draw_log_likelihood(self.ax_e, self.em_energies, current=0, ylabel="E = -log L",
                                                      label="EM", color="#999999")
         self.em_curve["curve"].set_linestyle("--")          # EM dashed grey in both panels
-        self.gd_curve = plotting.draw_log_likelihood(self.ax_e, gd.energies, current=tg, ylabel="E = -log L",
+        self.gd_curve = plotting.draw_log_likelihood(self.ax_e, -gd.log_likelihoods, current=tg, ylabel="E = -log L",
                                                      label="gradient descent", color=plotting.component_color(0))
         e_min = float(self.em_energies.min())
         self.ax_e.set_ylim(e_min - 0.05 * (self.E0 - e_min) - 1, self.E0 + 0.3 * (self.E0 - e_min) + 1)
-        self.ax_e.set_xlim(-1, self.n_steps + 1)
+        self.ax_e.set_xlim(-1, self.max_iter + 1)
         self.ax_e.legend(loc="upper right", fontsize=8)
         self.ax_e.set_title("E against iteration (off the top = blew up)", fontsize=10)
         self.dynamic = flatten_artists(self.em_density, self.gd_density, self.gd_curve, self.em_curve["marker"])
@@ -96,7 +96,7 @@ class GradientDescentExplorer(Explorer):
         gd, tg, gd_mix, em_mix = self._at(t)
         plotting.draw_density_1d(self.ax, em_mix, self.grid, artists=self.em_density)
         plotting.draw_density_1d(self.ax, gd_mix, self.grid, artists=self.gd_density)
-        plotting.draw_log_likelihood(self.ax_e, gd.energies, current=tg, artists=self.gd_curve)
+        plotting.draw_log_likelihood(self.ax_e, -gd.log_likelihoods, current=tg, artists=self.gd_curve)
         te = min(t, self.em.n_iter)
         self.em_curve["marker"].set_data([te], [self.em_energies[te]])
 
@@ -111,7 +111,7 @@ class GradientDescentExplorer(Explorer):
 
         lines = [f"learning rate {self.state['learning_rate']:.1e}, steps on {self.state['parameterization']}; "
                  f"gradient descent: {gd.stop_reason}",
-                 f"step {tg}: E = {gd.energies[tg]:.3f}   {describe(gd_mix)}",
+                 f"step {tg}: E = {-gd.log_likelihoods[tg]:.3f}   {describe(gd_mix)}",
                  f"EM iteration {te}: E = {self.em_energies[te]:.3f}   {describe(em_mix)}"]
         rises = sum(1 for e in gd.events[1:tg + 1] if e)
         if rises:

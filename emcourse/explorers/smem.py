@@ -17,7 +17,7 @@ class SMEMExplorer(Explorer):
     Parameters
     ----------
     X : ndarray of shape (n_samples, 2)
-    result : SMEMResult
+    result : SMEMRun
         From :func:`emcourse.smem.run_smem`.
     """
 
@@ -26,17 +26,17 @@ class SMEMExplorer(Explorer):
 
     def __init__(self, X, result):
         self.X, self.result = np.asarray(X, float), result
-        if not result.history:
+        if not result.candidates:
             raise ValueError("this SMEM run tried no candidate; nothing to step through.")
         controls = {
-            "candidate": int_slider("candidate", 1, 1, len(result.history)),
+            "candidate": int_slider("candidate", 1, 1, len(result.candidates)),
             "stage": widgets.Dropdown(options=list(self.STAGES), value="after full EM", description="show",
                                       style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
         }
         super().__init__(controls)
 
     def _candidate(self):
-        return self.result.history[self.state["candidate"] - 1]
+        return self.result.candidates[self.state["candidate"] - 1]
 
     def _mixture(self):
         c = self._candidate()
@@ -54,13 +54,13 @@ class SMEMExplorer(Explorer):
         self.ax.set_ylim(lo[1], hi[1])
         self.ax.set_title("ringed: the three components of the candidate", fontsize=10)
         n = len(self.X)
-        after = np.array([c.log_likelihood_after / n for c in self.result.history])
-        ok = np.array([c.accepted for c in self.result.history])
+        after = np.array([c.log_likelihood_after / n for c in self.result.candidates])
+        ok = np.array([c.accepted for c in self.result.candidates])
         idx = np.arange(1, len(after) + 1)
         finite = np.isfinite(after)
         self.ax_ll.plot(idx[finite & ~ok], after[finite & ~ok], "x", color="#777777", ms=8, label="rejected")
         self.ax_ll.plot(idx[ok], after[ok], "o", color=plotting.component_color(2), ms=9, label="accepted")
-        before = np.array([c.log_likelihood_before / n for c in self.result.history])
+        before = np.array([c.log_likelihood_before / n for c in self.result.candidates])
         self.ax_ll.step(idx, before, where="mid", color="black", lw=1.5, label="log L to beat")
         (self.cursor,) = self.ax_ll.plot([1, 1], [min(before.min(), np.nanmin(after[finite]) if finite.any() else before.min()),
                                                   max(before.max(), np.nanmax(after[finite]) if finite.any() else before.max())],
@@ -84,7 +84,7 @@ class SMEMExplorer(Explorer):
         n = len(self.X)
         i, j, k = (t + 1 for t in c.triple)
         return "\n".join([
-            f"candidate {self.state['candidate']} of {len(self.result.history)} (round {c.step + 1}, rank {c.rank + 1}): "
+            f"candidate {self.state['candidate']} of {len(self.result.candidates)} (round {c.step + 1}, rank {c.rank + 1}): "
             f"merge {i} + {j}, split {k}; J_merge = {c.j_merge:.3g}, J_split = {c.j_split:.3g}",
             f"log L per point: before {c.log_likelihood_before / n:.4f}, after init {c.log_likelihood_initial / n:.4f}, "
             f"after partial EM {c.log_likelihood_partial / n:.4f}, after full EM {c.log_likelihood_after / n:.4f}",

@@ -34,8 +34,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import (check_labels, check_nonnegative_float, check_positive_float, check_rng, check_whole_number,
-                           check_X, ndim_or_none)
+from .._numerics import softmax_rows
+from .._validation import (check_labels, check_nonnegative_float, check_one_of, check_positive_float, check_rng,
+                           check_whole_number, check_X, ndim_or_none)
 from .artmap_trace import ArtmapEvent, Categories
 from .running import RUNNING_RULES, running_update
 
@@ -47,15 +48,6 @@ _SIGMA_TINY = 1e-100
 _MAHA_CAP = 1e300
 #: elements per block (samples x categories x features) when many samples are scored at once
 _BLOCK = 1 << 21
-
-
-def _check_variance_update(value) -> str:
-    if value not in VARIANCE_UPDATES:
-        raise ValueError(
-            f"variance_update must be one of {VARIANCE_UPDATES}, got {value!r}. 'welford' is the exact running "
-            "variance; 'slide23' is the lecture's slightly biased recursion (science.md §4.1)."
-        )
-    return value
 
 
 class GaussianARTMAP(ClassifierMixin, BaseEstimator):
@@ -151,7 +143,8 @@ class GaussianARTMAP(ClassifierMixin, BaseEstimator):
         check_positive_float(self.gamma, "gamma")
         check_nonnegative_float(self.epsilon, "epsilon")
         check_nonnegative_float(self.sigma_min, "sigma_min")
-        _check_variance_update(self.variance_update)
+        check_one_of(self.variance_update, VARIANCE_UPDATES, "variance_update", "'welford' is the exact running "
+                     "variance; 'slide23' is the lecture's slightly biased recursion (science.md §4.1).")
         check_whole_number(self.n_epochs, "n_epochs", 1)
         if not isinstance(self.shuffle, (bool, np.bool_)):
             raise ValueError(f"shuffle must be True or False, got {self.shuffle!r}.")
@@ -565,10 +558,7 @@ class GaussianARTMAP(ClassifierMixin, BaseEstimator):
             none = ~voters.any(axis=1)
             voters[none] = True                     # the documented fall-back: everybody votes
             a = np.where(voters, a, -np.inf)
-        # normalise by the row maximum, then by the sum (not log-sum-exp: for an absurdly far point every
-        # log g is about -1e300, the max absorbs log C, and only this form still sums to 1)
-        w = np.exp(a - a.max(axis=1, keepdims=True))
-        w /= w.sum(axis=1, keepdims=True)
+        w = softmax_rows(a)            # stable even where every log g is about -1e300 (an absurdly far point)
         onehot = np.zeros((C, len(self._classes)))
         onehot[np.arange(C), self._codes[:C]] = 1.0
         return w @ onehot

@@ -9,9 +9,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_covariance_type, check_labels, check_nonnegative_float, check_rng, check_whole_number, check_X
+from .._covariance import covariance_kind
+from .._validation import check_labels, check_nonnegative_float, check_rng, check_whole_number, check_X
 from ..em import run_em
-from ..mixture import logsumexp_rows
+from .._numerics import logsumexp_rows
 from ..seeding import initialize
 
 
@@ -64,7 +65,7 @@ class MixtureClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         n_components = check_whole_number(self.n_components, "n_components", 1)
-        covariance_type = check_covariance_type(self.covariance_type)
+        covariance_type = covariance_kind(self.covariance_type).name
         reg_covar = check_nonnegative_float(self.reg_covar, "reg_covar")
         max_iter = check_whole_number(self.max_iter, "max_iter", 1)
         check_rng(self.rng)

@@ -18,13 +18,15 @@ What the lesson needs, in order:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_nonnegative_float, check_whole_number, check_X
+from .._numerics import softmax_rows
+from .._validation import check_nonnegative_float, check_one_of, check_whole_number, check_X
 from ..em import e_step
-from ..mixture import WEIGHT_SUM_TOL, Mixture
+from ..mixture import WEIGHT_SUM_TOL, Mixture, check_mixture
+from ..run import Run, Status
 
 PARAMETERIZATIONS = ("unconstrained", "naive")
 
@@ -32,8 +34,7 @@ PARAMETERIZATIONS = ("unconstrained", "naive")
 
 # --- checks -----------------------------------------------------------------------------------
 def _check_spherical(mixture, name: str = "mixture") -> Mixture:
-    if not isinstance(mixture, Mixture):
-        raise ValueError(f"{name} must be an emcourse.Mixture, got {type(mixture).__name__}.")
+    check_mixture(mixture, name)
     if mixture.covariance_type != "spherical":
         raise ValueError(
             f"{name} has covariance_type={mixture.covariance_type!r}, but emcourse.gradient is written for the "
@@ -239,12 +240,6 @@ def lecture_gradients(X, mixture: Mixture) -> LectureGradients:
 
 
 # --- unconstrained parameters: softmax weights, log standard deviations ---------------------------
-def _softmax(gamma: np.ndarray) -> np.ndarray:
-    """exp(gamma_j) / sum_k exp(gamma_k), computed after subtracting max(gamma) (no overflow)."""
-    z = np.exp(gamma - np.max(gamma))
-    return z / z.sum()
-
-
 def to_unconstrained(mixture: Mixture) -> np.ndarray:
     """The parameters of ``mixture`` as one unconstrained vector theta.
 
@@ -265,7 +260,7 @@ def to_unconstrained(mixture: Mixture) -> np.ndarray:
     mixture = _check_spherical(mixture)
     if np.any(mixture.weights == 0):
         j = int(np.flatnonzero(mixture.weights == 0)[0])
-        raise ValueError(f"component {j} has weight 0, which has no finite logit (gamma_{j} = log 0 = -inf). "
+        raise ValueError(f"component {j + 1} has weight 0, which has no finite logit (gamma_{j + 1} = log 0 = -inf). "
                          "Give every component a positive weight, or drop the empty component.")
     log_sigmas = 0.5 * np.log(mixture.covariances)
     logits = np.log(mixture.weights)
@@ -308,9 +303,9 @@ def from_unconstrained(theta, n_components: int, n_features: int) -> Mixture:
     bad = np.flatnonzero(~((variances > 0) & np.isfinite(variances)))
     if bad.size:
         j = int(bad[0])
-        raise ValueError(f"log sigma_{j} = {log_sigmas[j]:.6g} gives sigma_{j}^2 = {variances[j]:.3g}, which is not a "
+        raise ValueError(f"log sigma_{j + 1} = {log_sigmas[j]:.6g} gives sigma_{j + 1}^2 = {variances[j]:.3g}, which is not a "
                          "positive finite float64: the parameters have run off to an extreme.")
-    return Mixture(_softmax(logits), means, variances, "spherical")
+    return Mixture(softmax_rows(logits[None, :])[0], means, variances, "spherical")
 
 
 def _flatten(g: Gradients) -> np.ndarray:
@@ -373,38 +368,15 @@ def finite_difference_gradient(f, theta, eps: float = 1e-6) -> np.ndarray:
 
 
 # --- gradient descent -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class GDResult:
-    """What :func:`gradient_descent` returns. Introduced in ``notebooks/03_gradient_descent.ipynb``.
+class GradientDescentRun(Run):
+    """What :func:`gradient_descent` returns: a :class:`emcourse.run.Run` of spherical mixtures.
 
-    Attributes
-    ----------
-    history : list of Mixture
-        ``history[0]`` is the initial mixture; ``history[t]`` the mixture after t steps. Every entry
-        is a valid mixture: a step that would leave the constraints is not kept.
-    energies : ndarray of shape (len(history),)
-        E of each mixture in ``history``.
-    events : list of str, length len(history)
-        What happened at each step: ``events[0]`` is ``"initial mixture"``; afterwards ``""`` for an
-        ordinary step, or a description such as "E rose ...".
-    stop_reason : str
-        ``"n_steps reached"``, or what went wrong in words ("step 3: ...").
+    Introduced in ``notebooks/03_gradient_descent.ipynb``. ``history[t]`` is the mixture after t steps
+    (every entry a valid mixture: a step that would leave the constraints is not kept);
+    ``log_likelihoods[t]`` is log L = -E of it; ``events[t]`` says "E rose ..." where a step went uphill.
+    ``status`` is ``MAX_ITER`` when all the steps were taken and ``DEGENERATE`` when a step had to be
+    refused (left the constraints, gave non-finite parameters or an infinite E); ``stop_reason`` says which.
     """
-
-    history: list = field(repr=False)
-    energies: np.ndarray = field(repr=False)
-    events: list = field(repr=False)
-    stop_reason: str
-
-    @property
-    def mixture(self) -> Mixture:
-        """The last valid mixture, ``history[-1]``."""
-        return self.history[-1]
-
-    @property
-    def n_steps(self) -> int:
-        """Number of steps kept: ``len(history) - 1``."""
-        return len(self.history) - 1
 
 
 def _naive_step(mixture: Mixture, g: Gradients, learning_rate: float) -> tuple[Mixture | None, str]:
@@ -416,8 +388,8 @@ def _naive_step(mixture: Mixture, g: Gradients, learning_rate: float) -> tuple[M
     total = float(weights.sum())
     if abs(total - 1.0) > WEIGHT_SUM_TOL:
         problems.append(f"weights sum to {total:.10g}, not 1")
-    problems += [f"P_{j} = {w:.4g} < 0" for j, w in enumerate(weights) if w < 0]
-    problems += [f"sigma_{j} = {s:.4g} <= 0" for j, s in enumerate(sigmas) if s <= 0]
+    problems += [f"P_{j} = {w:.4g} < 0" for j, w in enumerate(weights, start=1) if w < 0]
+    problems += [f"sigma_{j} = {s:.4g} <= 0" for j, s in enumerate(sigmas, start=1) if s <= 0]
     if problems:
         return None, ("the step left the constraints (" + "; ".join(problems) + f"; P = {np.round(weights, 4)}). "
                       "A raw gradient step keeps neither sum_j P_j = 1, P_j >= 0 nor sigma_j > 0 (slide 10): "
@@ -439,8 +411,8 @@ def _unconstrained_step(theta: np.ndarray, g: Gradients, learning_rate: float, n
         return theta, None, f"the step gave parameters that are not a usable mixture: {exc}"
 
 
-def gradient_descent(X, init: Mixture, *, learning_rate: float, n_steps: int,
-                     parameterization: str = "unconstrained") -> GDResult:
+def gradient_descent(X, init: Mixture, *, learning_rate: float, max_iter: int,
+                     parameterization: str = "unconstrained") -> GradientDescentRun:
     """Plain gradient descent on E with a fixed learning rate.
 
     Introduced in ``notebooks/03_gradient_descent.ipynb``.
@@ -454,8 +426,8 @@ def gradient_descent(X, init: Mixture, *, learning_rate: float, n_steps: int,
         The step size eta > 0: each step is theta <- theta - eta dE/dtheta. E is a sum over the
         points, so a stable eta is at most about sigma_min^2 / N, with sigma_min the smallest
         standard deviation the fit will reach (not the starting one); a smaller eta is safe but slow.
-    n_steps : int
-        The number of steps to try (>= 0).
+    max_iter : int
+        The number of steps to try (>= 0); there is no convergence test, as in the lecture.
     parameterization : {"unconstrained", "naive"}, default "unconstrained"
         ``"unconstrained"`` steps on theta = [mu, log sigma_j, gamma_j] with softmax weights
         (:func:`to_unconstrained`): every step is a valid mixture. ``"naive"`` steps directly on the
@@ -466,28 +438,30 @@ def gradient_descent(X, init: Mixture, *, learning_rate: float, n_steps: int,
 
     Returns
     -------
-    GDResult
-        ``history``, ``energies`` and ``events`` aligned (``history[0]`` is ``init``) and ``stop_reason``.
+    GradientDescentRun
+        ``history``, ``log_likelihoods`` (= -E) and ``events`` aligned (``history[0]`` is ``init``).
         A step that would give an invalid mixture, non-finite parameters or a non-finite E is not
         kept: the run stops and ``stop_reason`` says why (nothing becomes NaN silently).
     """
+
     init = _check_spherical(init, "init")
     X = check_X(X, n_features=init.n_features)
     learning_rate = check_nonnegative_float(learning_rate, "learning_rate")
     if learning_rate == 0:
-        raise ValueError("learning_rate must be > 0, got 0: a zero step never moves. Try about sigma_min^2 / N, with sigma_min the narrowest fitted component.")
-    n_steps = check_whole_number(n_steps, "n_steps", 0)
-    if parameterization not in PARAMETERIZATIONS:
-        raise ValueError(f"parameterization must be one of {PARAMETERIZATIONS}, got {parameterization!r}.")
+        raise ValueError("learning_rate must be > 0, got 0: a zero step never moves. Try about sigma_min^2 / N, "
+                         "with sigma_min the narrowest fitted component.")
+    max_iter = check_whole_number(max_iter, "max_iter", 0)
+    check_one_of(parameterization, PARAMETERIZATIONS, "parameterization")
     n_components, d = init.n_components, init.n_features
 
     mixture, E = init, energy(X, init)
-    history, energies, events = [init], [E], ["initial mixture"]
+    history, energies, events = [init], [E], [""]
+    status, stop_reason = Status.MAX_ITER, "max_iter reached"
     if not np.isfinite(E):
-        return GDResult(history, np.asarray(energies), events, _zero_density_message("E is infinite at init"))
+        return GradientDescentRun(history=history, log_likelihoods=[-E], events=events, status=Status.DEGENERATE,
+                                  stop_reason=_zero_density_message("E is infinite at init"))
     theta = to_unconstrained(init) if parameterization == "unconstrained" else None
-    stop_reason = "n_steps reached"
-    for t in range(1, n_steps + 1):
+    for t in range(1, max_iter + 1):
         with np.errstate(over="ignore"):  # an exploding step is reported in stop_reason, not as a warning
             g = gradients(X, mixture)
         if parameterization == "unconstrained":
@@ -495,17 +469,19 @@ def gradient_descent(X, init: Mixture, *, learning_rate: float, n_steps: int,
         else:
             new_mixture, problem = _naive_step(mixture, g, learning_rate)
         if problem:
-            stop_reason = f"step {t}: {problem}"
+            status, stop_reason = Status.DEGENERATE, f"step {t}: {problem}"
             break
         new_E = energy(X, new_mixture)
         if not np.isfinite(new_E):
+            status = Status.DEGENERATE
             stop_reason = f"step {t}: " + _zero_density_message(f"E became {new_E} (the step was too large)")
             break
         events.append(f"E rose from {E:.6g} to {new_E:.6g}: the learning rate is too large here" if new_E > E else "")
         history.append(new_mixture)
         energies.append(new_E)
         mixture, E = new_mixture, new_E
-    return GDResult(history=history, energies=np.asarray(energies), events=events, stop_reason=stop_reason)
+    return GradientDescentRun(history=history, log_likelihoods=-np.asarray(energies), events=events, status=status,
+                              stop_reason=stop_reason)
 
 
 # --- EM as a scaled gradient step ---------------------------------------------------------------
@@ -534,7 +510,7 @@ def xu_jordan_mean_step(X, mixture: Mixture) -> np.ndarray:
     n_eff = resp.sum(axis=0)
     if np.any(n_eff == 0):
         j = int(np.flatnonzero(n_eff == 0)[0])
-        raise ValueError(f"component {j} has no responsibility for any point (N_{j} = 0), so its EM mean "
+        raise ValueError(f"component {j + 1} has no responsibility for any point (N_{j + 1} = 0), so its EM mean "
                          "sum_i r_ij x_i / N_j is undefined.")
     dl_dmeans = -g.means
     return mixture.means + (mixture.covariances / n_eff)[:, None] * dl_dmeans

@@ -14,44 +14,32 @@ reset (the new component starts in a poor place); between resets EM never decrea
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._validation import check_rng, check_whole_number, check_X
-from ..em import e_step, run_em, FinalLogLikelihood
-from ..mixture import Mixture
+from ..em import e_step, run_em
+from ..mixture import Mixture, check_mixture
+from ..run import Run, Status
 
 
-@dataclass(frozen=True)
-class HeuristicResult(FinalLogLikelihood):
-    """What :func:`run_em_with_resets` returns.
+@dataclass(frozen=True, kw_only=True)
+class HeuristicRun(Run):
+    """What :func:`run_em_with_resets` returns: a :class:`emcourse.run.Run` across all restarts of EM.
 
-    Introduced in ``notebooks/10_cheap_heuristic.ipynb``.
+    Introduced in ``notebooks/10_cheap_heuristic.ipynb``. ``history`` holds every EM iterate, across all
+    restarts (``history[0]`` is the initial mixture); ``events[t]`` is ``""`` for an EM iteration and a
+    description where a reset produced the mixture. ``status`` is ``CONVERGED`` when EM converged with no
+    starved component or with the reset budget used up, else the last EM run's status.
 
     Attributes
     ----------
-    mixture : Mixture
-        The final mixture (``history[-1]``).
-    history : list of Mixture
-        Every EM iterate, across all restarts of EM; ``history[0]`` is the initial mixture.
-    log_likelihoods : ndarray of shape (len(history),)
-    events : list of str, length len(history)
-        ``""`` for an EM iteration; a description where a reset produced the mixture.
     n_resets : int
         Components reset in total.
-    converged : bool
-        The last EM run converged and no component was starved (or ``max_resets`` was reached).
-    stop_reason : str
     """
 
-    mixture: Mixture
-    history: list = field(repr=False)
-    log_likelihoods: np.ndarray = field(repr=False)
-    events: list = field(repr=False)
     n_resets: int
-    converged: bool
-    stop_reason: str
 
     @property
     def reset_iterations(self) -> list:
@@ -107,7 +95,7 @@ def reset_components(X: np.ndarray, mixture: Mixture, components, rng) -> tuple[
 
 
 def run_em_with_resets(X, init: Mixture, *, rng, max_iter: int = 1000, tol: float = 1e-6,
-                       reg_covar: float = 1e-6, max_resets: int = 20, threshold: float | None = None) -> HeuristicResult:
+                       reg_covar: float = 1e-6, max_resets: int = 20, threshold: float | None = None) -> HeuristicRun:
     """EM plus the cheap heuristic of slide 30.
 
     Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
@@ -129,8 +117,9 @@ def run_em_with_resets(X, init: Mixture, *, rng, max_iter: int = 1000, tol: floa
 
     Returns
     -------
-    HeuristicResult
+    HeuristicRun
     """
+    check_mixture(init, "init")
     X = check_X(X, n_features=init.n_features)
     rng = check_rng(rng)
     max_iter = check_whole_number(max_iter, "max_iter", 1)
@@ -146,17 +135,18 @@ def run_em_with_resets(X, init: Mixture, *, rng, max_iter: int = 1000, tol: floa
         budget -= res.n_iter
         mix = res.mixture
         if not res.converged:
-            return HeuristicResult(mix, history, np.asarray(lls), events, n_resets, False,
-                                   f"EM stopped without converging ({res.stop_reason})")
+            return HeuristicRun(history=history, log_likelihoods=lls, events=events, n_resets=n_resets,
+                                status=res.status, stop_reason=f"EM stopped without converging ({res.stop_reason})")
         resp, _ = e_step(X, mix)
         starved = starved_components(resp, threshold)
         if starved.size == 0:
-            return HeuristicResult(mix, history, np.asarray(lls), events, n_resets, True,
-                                   "converged with no starved component")
+            return HeuristicRun(history=history, log_likelihoods=lls, events=events, n_resets=n_resets,
+                                status=Status.CONVERGED, stop_reason="converged with no starved component")
         if n_resets + starved.size > max_resets or budget <= 0:
-            return HeuristicResult(mix, history, np.asarray(lls), events, n_resets, True,
-                                   f"converged; {starved.size} component(s) still starved but the reset budget "
-                                   f"({max_resets}) or iteration budget is used up")
+            return HeuristicRun(history=history, log_likelihoods=lls, events=events, n_resets=n_resets,
+                                status=Status.CONVERGED,
+                                stop_reason=f"converged; {starved.size} component(s) still starved but the reset "
+                                            f"budget ({max_resets}) or iteration budget is used up")
         counts = resp.sum(axis=0)
         mix, messages = reset_components(X, mix, starved, rng)
         n_resets += starved.size

@@ -29,23 +29,22 @@ digits, 1e-3 instead of 1e-12 moves log L per sample by about 0.016 (science.md 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_nonnegative_float, check_rng, check_whole_number, check_X
-from ..em import DegeneracyWarning, converged_per_sample
-from ..mixture import LOG_2PI, WEIGHT_SUM_TOL, Mixture, logsumexp_rows, normalized_exp_rows
-
-_EPS10 = 10 * np.finfo(np.float64).eps
+from .._numerics import EPS10, LOG_2PI, logsumexp_rows, softmax_rows
+from .._validation import as_finite_array, check_nonnegative_float, check_rng, check_whole_number, check_X
+from ..mixture import WEIGHT_SUM_TOL, Mixture
+from ..run import DegeneracyWarning, DegenerateMixtureError, Run, Status, em_loop
 
 
 @dataclass(frozen=True, eq=False)
 class MFA:
-    """A mixture of factor analysers, with the record of how it was fitted. Immutable.
+    """A mixture of factor analysers. Immutable.
 
-    Build one with :func:`fit_mfa`, or directly from parameters (then the fit fields keep their
-    defaults).
+    :func:`fit_mfa` returns an :class:`MFARun` whose ``history`` holds one of these per EM iteration;
+    build one directly from parameters to evaluate or sample from it.
 
     Parameters
     ----------
@@ -56,15 +55,8 @@ class MFA:
         Factor loading matrices Lambda_j.
     psi : array-like of shape (n_features,)
         The shared diagonal noise variances Psi_dd (positive).
-    log_likelihoods : array-like of shape (n_iter + 1,), optional
-        Total log L of the training data under each EM iterate (``history``).
-    history : tuple of MFA, optional
-        ``history[t]`` holds the parameters after t EM iterations (its own history is empty).
-    converged : bool
-    n_iter : int
-    stop_reason : str
     psi_floor : float
-        The Psi floor used in fitting.
+        The Psi floor used in fitting (0 if none).
 
     Notes
     -----
@@ -75,18 +67,13 @@ class MFA:
     means: np.ndarray
     loadings: np.ndarray
     psi: np.ndarray
-    log_likelihoods: np.ndarray = field(default=None, repr=False)
-    history: tuple = field(default=(), repr=False)
-    converged: bool = False
-    n_iter: int = 0
-    stop_reason: str = "not fitted"
     psi_floor: float = 0.0
 
     def __post_init__(self):
-        w = _finite_array(self.weights, "weights")
-        mu = _finite_array(self.means, "means")
-        lam = _finite_array(self.loadings, "loadings")
-        psi = _finite_array(self.psi, "psi")
+        w = as_finite_array(self.weights, "weights")
+        mu = as_finite_array(self.means, "means")
+        lam = as_finite_array(self.loadings, "loadings")
+        psi = as_finite_array(self.psi, "psi")
         if w.ndim != 1 or w.size < 1:
             raise ValueError(f"weights must be a 1-D array of shape (n_components,), got shape {w.shape}.")
         n_components = w.size
@@ -105,12 +92,10 @@ class MFA:
         if np.any(psi <= 0):
             d = int(np.flatnonzero(psi <= 0)[0])
             raise ValueError(f"psi must be positive; feature {d} has {psi[d]}. Use a Psi floor (psi_floor > 0).")
-        lls = np.zeros(0) if self.log_likelihoods is None else np.asarray(self.log_likelihoods, dtype=np.float64)
-        for arr in (w, mu, lam, psi, lls):
+        for arr in (w, mu, lam, psi):
             arr.setflags(write=False)
-        for name, arr in (("weights", w), ("means", mu), ("loadings", lam), ("psi", psi), ("log_likelihoods", lls)):
+        for name, arr in (("weights", w), ("means", mu), ("loadings", lam), ("psi", psi)):
             object.__setattr__(self, name, arr)
-        object.__setattr__(self, "history", tuple(self.history))
 
     # --- sizes -----------------------------------------------------------
     @property
@@ -130,14 +115,6 @@ class MFA:
         """Free parameters M(Dk + D + 1) - 1 + D (before rotational redundancy; science.md §7)."""
         n_components, D, k = self.n_components, self.n_features, self.n_factors
         return n_components * (D * k + D + 1) - 1 + D
-
-    @property
-    def training_log_likelihood(self) -> float:
-        """Total log L of the training data at the end of fitting (``log_likelihoods[-1]``)."""
-        if self.log_likelihoods.size == 0:
-            raise ValueError("this MFA was not fitted, so it has no training log-likelihood; "
-                             "use log_likelihood(X).")
-        return float(self.log_likelihoods[-1])
 
     def covariances(self) -> np.ndarray:
         """Lambda_j Lambda_j^T + Psi for every component, shape (n_components, n_features, n_features)."""
@@ -194,8 +171,7 @@ class MFA:
 
     def responsibilities(self, X) -> np.ndarray:
         """Posteriors P(j | x_i), shape (n_samples, n_components); rows sum to 1."""
-        a = self.weighted_log_pdf(X)
-        return np.exp(a - logsumexp_rows(a)[:, None])
+        return softmax_rows(self.weighted_log_pdf(X))
 
     def posterior_factors(self, X) -> np.ndarray:
         """E[z | x_i, j], the factor scores of every point under every component.
@@ -269,8 +245,15 @@ class MFA:
         return self.decode(labels, z) + u, labels
 
     def __repr__(self) -> str:
-        return (f"MFA(n_components={self.n_components}, n_features={self.n_features}, n_factors={self.n_factors}, "
-                f"n_iter={self.n_iter}, stop_reason={self.stop_reason!r})")
+        return f"MFA(n_components={self.n_components}, n_features={self.n_features}, n_factors={self.n_factors})"
+
+
+class MFARun(Run):
+    """What :func:`fit_mfa` returns: a :class:`emcourse.run.Run` whose records are :class:`MFA` models.
+
+    Introduced in ``notebooks/09_mixture_of_factor_analyzers.ipynb``. ``history[t]`` is the model after t
+    EM iterations, ``mixture`` the fitted one, ``log_likelihoods[t]`` the total log L of the training data.
+    """
 
 
 def initial_mfa(X, n_components: int, n_factors: int, *, rng, psi_floor: float = 1e-6,
@@ -326,7 +309,7 @@ def initial_mfa(X, n_components: int, n_factors: int, *, rng, psi_floor: float =
 
 
 def fit_mfa(X, n_components: int, n_factors: int, *, rng, max_iter: int = 500, tol: float = 1e-6,
-            psi_floor: float = 1e-6, init: MFA | None = None, keep_history: bool = True) -> MFA:
+            psi_floor: float = 1e-6, init: MFA | None = None) -> MFARun:
     """Fit a mixture of factor analysers by EM (Ghahramani & Hinton 1996; updates as in ``mfa.m``).
 
     E step, for every point i and component j (Woodbury, see the module notes):
@@ -358,13 +341,12 @@ def fit_mfa(X, n_components: int, n_factors: int, *, rng, max_iter: int = 500, t
         match scikit-learn's ``FactorAnalysis``; 0 is refused (the likelihood could become unbounded).
     init : MFA, optional
         Start from these parameters instead of :func:`initial_mfa` (``rng`` is then unused).
-    keep_history : bool, default True
-        Keep the parameters of every iterate in ``history`` (for explorers).
 
     Returns
     -------
-    MFA
-        With ``log_likelihoods[t]`` the total log L of X after t iterations (never decreasing).
+    MFARun
+        ``history[t]`` the model after t iterations, ``log_likelihoods[t]`` its total log L of X (never
+        decreasing), ``mixture`` the fitted model.
 
     Notes
     -----
@@ -383,55 +365,37 @@ def fit_mfa(X, n_components: int, n_factors: int, *, rng, max_iter: int = 500, t
         if (init.n_components, init.n_features, init.n_factors) != (n_components, X.shape[1], k):
             raise ValueError(f"init has {init.n_components} components, {init.n_features} features and "
                              f"{init.n_factors} factors; expected {n_components}, {X.shape[1]} and {k}.")
-        model = _params(init)
+        model = init
     n = X.shape[0]
-    history, lls = [], []
-    converged, reason = False, "max_iter reached"
-    for t in range(max_iter + 1):
+
+    def e_step(model):
         logp, Ez, A_inv = model._posterior(X)
         with np.errstate(divide="ignore"):
             a = logp + np.log(model.weights)
-        log_px = logsumexp_rows(a)
-        ll = float(log_px.sum())
-        history.append(model)
-        lls.append(ll)
-        if not np.isfinite(ll):
-            reason = "log-likelihood is not finite"
-            warnings.warn(f"MFA EM stopped at iteration {t}: log L = {ll}. Some point has zero density under "
-                          "every component; try another rng or a larger psi_floor.", DegeneracyWarning, stacklevel=2)
-            break
-        if converged_per_sample(lls, n, tol):
-            converged, reason = True, "converged"
-            break
-        if t == max_iter:
-            break
-        H = normalized_exp_rows(a)
-        try:
-            model = _m_step(X, H, Ez, A_inv, psi_floor)
-        except _Degenerate as exc:
-            reason = f"stopped at iteration {t + 1}: {exc}"
-            warnings.warn(f"MFA EM {reason}", DegeneracyWarning, stacklevel=2)
-            break
-    final = history[-1]
-    return MFA(final.weights, final.means, final.loadings, final.psi, log_likelihoods=np.asarray(lls),
-               history=tuple(history) if keep_history else (), converged=converged, n_iter=len(history) - 1,
-               stop_reason=reason, psi_floor=psi_floor)
+        ll = float(logsumexp_rows(a).sum())
+        return ll, ll, (a, Ez, A_inv)
 
+    def m_step(stats):
+        a, Ez, A_inv = stats
+        return _m_step(X, softmax_rows(a), Ez, A_inv, psi_floor)
 
-class _Degenerate(Exception):
-    pass
+    loop = em_loop(e_step, m_step, model, n_samples=n, max_iter=max_iter, tol=tol)
+    if loop.status is Status.DEGENERATE:
+        warnings.warn(f"MFA EM {loop.stop_reason}", DegeneracyWarning, stacklevel=2)
+    return MFARun(history=loop.history, log_likelihoods=loop.log_likelihoods, status=loop.status,
+                  stop_reason=loop.stop_reason)
 
 
 def _m_step(X: np.ndarray, H: np.ndarray, Ez: np.ndarray, A_inv: np.ndarray, psi_floor: float) -> MFA:
-    """One M step (see :func:`fit_mfa`); raises _Degenerate if a component is empty or a value not finite."""
+    """One M step (see :func:`fit_mfa`); raises DegenerateMixtureError if a component empties or a value is not finite."""
     n, D = X.shape
     n_components, _, k = Ez.shape
     s_true = H.sum(axis=0)
     if s_true.min() < 1e-10 * n:
         j = int(np.argmin(s_true))
-        raise _Degenerate(f"component {j} has (almost) no responsibility (N_j = {s_true[j]:.3g}): it is empty. "
-                          "Use fewer components or another rng.")
-    s = s_true + _EPS10
+        raise DegenerateMixtureError(f"component {j + 1} has (almost) no responsibility (N_j = {s_true[j]:.3g}): it "
+                                     "is empty. Use fewer components or another rng.", j)
+    s = s_true + EPS10
     means = np.empty((n_components, D))
     loadings = np.empty((n_components, D, k))
     psi_sum = np.zeros(D)
@@ -451,7 +415,8 @@ def _m_step(X: np.ndarray, H: np.ndarray, Ez: np.ndarray, A_inv: np.ndarray, psi
         try:
             aug = np.linalg.solve(T2, T1.T).T                      # [Lambda_j mu_j], (D, k + 1)
         except np.linalg.LinAlgError:
-            raise _Degenerate(f"component {j}'s factor statistics are singular; use fewer factors.") from None
+            raise DegenerateMixtureError(f"component {j + 1}'s factor statistics are singular; use fewer factors.",
+                                         j) from None
         lam, mu = aug[:, :k], aug[:, k]
         resid = X - mu - ez @ lam.T
         # diag of sum_i h (x - L~ E z~)(x - L~ E z~)^T + Lambda (s A^-1) Lambda^T: both terms >= 0
@@ -460,16 +425,12 @@ def _m_step(X: np.ndarray, H: np.ndarray, Ez: np.ndarray, A_inv: np.ndarray, psi
     psi = np.maximum(psi_sum / n, psi_floor)
     weights = s / s.sum()
     if not (np.all(np.isfinite(means)) and np.all(np.isfinite(loadings)) and np.all(np.isfinite(psi))):
-        raise _Degenerate("an update is not finite (NaN or overflow); use a larger psi_floor or fewer factors.")
+        raise DegenerateMixtureError("an update is not finite (NaN or overflow); use a larger psi_floor or fewer "
+                                     "factors.", int(np.argmin(s_true)))
     try:
         return MFA(weights, means, loadings, psi, psi_floor=psi_floor)
     except ValueError as exc:
-        raise _Degenerate(str(exc)) from None
-
-
-def _params(model: MFA) -> MFA:
-    """The parameters of ``model`` without its fit record."""
-    return MFA(model.weights, model.means, model.loadings, model.psi, psi_floor=model.psi_floor)
+        raise DegenerateMixtureError(str(exc), int(np.argmin(s_true))) from None
 
 
 def _check_fit_args(X, n_components, n_factors, psi_floor):
@@ -495,13 +456,3 @@ def _check_fit_args(X, n_components, n_factors, psi_floor):
                          "variance would be just the floor and log L would be set by psi_floor alone. Drop "
                          "constant features first: keep = X.std(axis=0) > 0; X[:, keep].")
     return X, n_components, k, psi_floor
-
-
-def _finite_array(value, name: str) -> np.ndarray:
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric, got {value!r}.") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values; all parameters must be finite.")
-    return arr

@@ -12,7 +12,7 @@ centred form and merged with the same parallel formula, so no variance is ever c
   s <- (1 - eta_k) s + eta_k s(mini-batch) with eta_k = (k + 2)^(-alpha), then the M step;
 - :func:`batch_em_passes`: ordinary EM, one iteration per pass, for comparison.
 
-All three return an :class:`OnlineResult` with one history entry per pass over the data.
+All three return an :class:`OnlineRun` with one history entry per pass over the data.
 """
 from __future__ import annotations
 
@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._covariance import covariance_kind
+from .._numerics import EPS10, LOG_2PI
 from .._validation import check_n_components, check_nonnegative_float, check_rng, check_whole_number, check_X
-from ..em import DegeneracyWarning, DegenerateMixtureError, _build_mixture, e_step, run_em, FinalLogLikelihood
-from ..mixture import LOG_2PI, Mixture
+from ..em import build_mixture, e_step, run_em
+from ..mixture import Mixture, check_mixture
+from ..run import DegeneracyWarning, DegenerateMixtureError, Run, Status
 
 ONLINE_COVARIANCE_TYPES = ("spherical", "diag")
-_EPS10 = 10 * np.finfo(np.float64).eps
 #: re-sum the incremental totals exactly when removing a block leaves less than this fraction of a
 #: component's mass (the subtraction would then cancel most of the digits)
 _RESUM_FRACTION = 1e-6
@@ -81,10 +83,10 @@ def _m_step(s: _Moments, covariance_type: str, reg_covar: float, n_samples: floa
 
     Same formulas (including scikit-learn's 10-epsilon guard on N_j) as :func:`emcourse.m_step`.
     """
-    nk = s.count + _EPS10
-    var = s.m2 / nk[:, None]
-    covs = var.mean(axis=1) if covariance_type == "spherical" else var
-    return _build_mixture(nk / nk.sum(), s.mean.copy(), covs + reg_covar, covariance_type, s.count, n_samples)
+    kind = covariance_kind(covariance_type)
+    nk = s.count + EPS10
+    covs = kind.regularize(kind.from_variances(s.m2 / nk[:, None]), reg_covar)
+    return build_mixture(nk / nk.sum(), s.mean.copy(), covs, covariance_type, s.count, n_samples)
 
 
 def _neg_entropy(q: np.ndarray) -> float:
@@ -111,26 +113,22 @@ def _free_energy_from_moments(s: _Moments, neg_entropy: float, mix: Mixture) -> 
 # ------------------------------------------------------------------------------------------------
 # On-line EM
 # ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OnlineResult(FinalLogLikelihood):
+@dataclass(frozen=True, kw_only=True)
+class OnlineRun(Run):
     """What :func:`batch_em_passes`, :func:`incremental_em` and :func:`stepwise_em` return.
+
+    A :class:`emcourse.run.Run` with one record per pass over the data: ``history[p]`` is the mixture
+    after p passes (if a component collapsed, the last entry is the last valid mixture, part-way through a
+    pass, and ``status`` is ``DEGENERATE``); ``log_likelihoods`` is log L of all of X under each.
+    ``status`` is ``MAX_ITER`` when every pass was made (there is no convergence test).
 
     Attributes
     ----------
-    mixture : Mixture
-        The last mixture (``history[-1]``).
-    history : list of Mixture
-        ``history[0]`` is the initial mixture; ``history[p]`` the mixture after p passes over the data.
-        (If a component collapsed, the last entry is the last valid mixture, part-way through a pass.)
-    log_likelihoods : ndarray of shape (len(history),)
-        Total log-likelihood of all of X under each mixture in ``history``.
     method : str
         ``"batch"``, ``"incremental"`` or ``"stepwise"``.
-    n_steps : int
+    n_updates : int
         M steps done in total (one per pass for batch EM, one per block or mini-batch otherwise).
-    stop_reason : str
-        ``"n_passes done"``, or what went wrong.
-    free_energies : ndarray of shape (n_steps + 1,) or None
+    free_energies : ndarray of shape (n_updates + 1,) or None
         Incremental EM only: Neal and Hinton's F(q, theta) over all stored responsibilities, before the
         first step (= log L of the initial mixture) and after every block step. It never decreases.
     resp : ndarray of shape (n_samples, n_components) or None
@@ -141,19 +139,14 @@ class OnlineResult(FinalLogLikelihood):
     Introduced in ``notebooks/06_online_updates.ipynb``.
     """
 
-    mixture: Mixture
-    history: list = field(repr=False)
-    log_likelihoods: np.ndarray = field(repr=False)
     method: str
-    n_steps: int
-    stop_reason: str
+    n_updates: int
     free_energies: np.ndarray | None = field(default=None, repr=False)
     resp: np.ndarray | None = field(default=None, repr=False)
 
 
 def _check_online(X, init, n_passes, caller: str):
-    if not isinstance(init, Mixture):
-        raise ValueError(f"init must be an emcourse.Mixture (e.g. from emcourse.initialize), got {type(init).__name__}.")
+    check_mixture(init, "init")
     if init.covariance_type not in ONLINE_COVARIANCE_TYPES:
         raise ValueError(
             f"{caller} supports covariance_type 'spherical' and 'diag', got {init.covariance_type!r}. "
@@ -171,8 +164,8 @@ def _stopped(pass_no: int, step: int, exc: Exception) -> str:
     return reason
 
 
-def batch_em_passes(X, init: Mixture, *, n_passes: int, reg_covar: float = 1e-6) -> OnlineResult:
-    """Ordinary (batch) EM, one iteration per pass over the data, as an :class:`OnlineResult`.
+def batch_em_passes(X, init: Mixture, *, n_passes: int, reg_covar: float = 1e-6) -> OnlineRun:
+    """Ordinary (batch) EM, one iteration per pass over the data, as an :class:`OnlineRun`.
 
     Parameters
     ----------
@@ -186,7 +179,7 @@ def batch_em_passes(X, init: Mixture, *, n_passes: int, reg_covar: float = 1e-6)
 
     Returns
     -------
-    OnlineResult
+    OnlineRun
         ``method="batch"``; ``history`` and ``log_likelihoods`` as from ``run_em`` (never decreasing).
 
     Notes
@@ -198,11 +191,12 @@ def batch_em_passes(X, init: Mixture, *, n_passes: int, reg_covar: float = 1e-6)
     n_passes = check_whole_number(n_passes, "n_passes", 0)
     res = run_em(X, init, max_iter=n_passes, tol=0.0, reg_covar=reg_covar)
     reason = "n_passes done" if res.n_iter == n_passes else res.stop_reason
-    return OnlineResult(res.mixture, list(res.history), res.log_likelihoods, "batch", res.n_iter, reason)
+    return OnlineRun(history=res.history, log_likelihoods=res.log_likelihoods, status=res.status, stop_reason=reason,
+                     method="batch", n_updates=res.n_iter)
 
 
 def incremental_em(X, init: Mixture, *, n_passes: int, block_size: int, rng,
-                   reg_covar: float = 1e-6) -> OnlineResult:
+                   reg_covar: float = 1e-6) -> OnlineRun:
     """Incremental EM (Neal & Hinton 1998): partial E step on one block, then a full M step.
 
     The algorithm keeps the responsibilities q_i of every point and the totals S of their
@@ -231,7 +225,7 @@ def incremental_em(X, init: Mixture, *, n_passes: int, block_size: int, rng,
 
     Returns
     -------
-    OnlineResult
+    OnlineRun
         ``method="incremental"``, with ``free_energies`` (one per block step, plus the start) and ``resp``.
 
     Notes
@@ -253,7 +247,7 @@ def incremental_em(X, init: Mixture, *, n_passes: int, block_size: int, rng,
     neg_ent = _neg_entropy(resp)
     mix = init
     history, lls, F = [init], [ll0], [ll0]
-    reason = "n_passes done"
+    status, reason = Status.MAX_ITER, "n_passes done"
     for p in range(1, n_passes + 1):
         order = rng.permutation(n)
         for start in range(0, n, block_size):
@@ -271,22 +265,22 @@ def incremental_em(X, init: Mixture, *, n_passes: int, block_size: int, rng,
             try:
                 mix = _m_step(total, ctype, reg_covar, n)
             except DegenerateMixtureError as exc:
-                reason = _stopped(p, len(F), exc)
+                status, reason = Status.DEGENERATE, _stopped(p, len(F), exc)
                 break
             F.append(_free_energy_from_moments(total, neg_ent, mix))
-        if reason != "n_passes done":
+        if status is Status.DEGENERATE:
             if history[-1] is not mix:
                 history.append(mix)
                 lls.append(mix.log_likelihood(X))
             break
         history.append(mix)
         lls.append(mix.log_likelihood(X))
-    return OnlineResult(mix, history, np.asarray(lls), "incremental", len(F) - 1, reason,
-                        free_energies=np.asarray(F), resp=resp)
+    return OnlineRun(history=history, log_likelihoods=lls, status=status, stop_reason=reason, method="incremental",
+                     n_updates=len(F) - 1, free_energies=np.asarray(F), resp=resp)
 
 
 def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: float, rng,
-                reg_covar: float = 1e-6) -> OnlineResult:
+                reg_covar: float = 1e-6) -> OnlineRun:
     """Stepwise (on-line) EM (Liang & Klein 2009; Cappé & Moulines 2009) on mini-batches.
 
     The statistics s (per-sample averages of N_j, weighted means and weighted centred sums of
@@ -317,7 +311,7 @@ def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: floa
 
     Returns
     -------
-    OnlineResult
+    OnlineRun
         ``method="stepwise"``. Its log-likelihood need not increase from pass to pass.
 
     Notes
@@ -343,7 +337,7 @@ def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: floa
     s = _Moments(w.copy(), init.means.copy(), w[:, None] * np.maximum(init.variances - reg_covar, 0.0))
     mix = init
     history, lls = [init], [init.log_likelihood(X)]
-    k, reason = 0, "n_passes done"
+    k, status, reason = 0, Status.MAX_ITER, "n_passes done"
     for p in range(1, n_passes + 1):
         order = rng.permutation(n)
         for start in range(0, n, batch_size):
@@ -358,13 +352,14 @@ def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: floa
             try:
                 mix = _m_step(s, ctype, reg_covar, 1.0)
             except DegenerateMixtureError as exc:
-                reason = _stopped(p, k, exc)
+                status, reason = Status.DEGENERATE, _stopped(p, k, exc)
                 break
-        if reason != "n_passes done":
+        if status is Status.DEGENERATE:
             if history[-1] is not mix:
                 history.append(mix)
                 lls.append(mix.log_likelihood(X))
             break
         history.append(mix)
         lls.append(mix.log_likelihood(X))
-    return OnlineResult(mix, history, np.asarray(lls), "stepwise", k, reason)
+    return OnlineRun(history=history, log_likelihoods=lls, status=status, stop_reason=reason, method="stepwise",
+                     n_updates=k)

@@ -24,7 +24,7 @@ one (sometimes wrong) merge pair: ``variant="cosine"`` normalises the posterior 
 (J_merge = cosine similarity), ``variant="best_split"`` pairs each merge pair only with its best
 split candidate, so the C_max triples cover C_max different merge pairs.
 
-Every candidate tried, accepted or rejected, is kept in the result's ``history`` with the
+Every candidate tried, accepted or rejected, is kept in the result's ``candidates`` with the
 mixture after the merge/split initialisation, after partial EM and after full EM, so an explorer
 can step through the algorithm without re-running it.
 """
@@ -35,10 +35,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._covariance import covariance_kind
 from .._fast import FeatureMap
-from .._validation import check_nonnegative_float, check_rng, check_whole_number, check_X
-from ..em import DegenerateMixtureError, EMResult, _build_mixture, _check_resp, e_step, run_em, FinalLogLikelihood
-from ..mixture import Mixture, logsumexp_rows
+from .._numerics import logsumexp_rows
+from .._validation import check_nonnegative_float, check_one_of, check_resp, check_rng, check_whole_number, check_X
+from ..em import EMResult, build_mixture, e_step, run_em
+from ..mixture import Mixture, check_mixture
+from ..run import Run, Status, em_loop
 
 #: the selectable SMEM variants: the published method and the two course variants of science.md §6
 VARIANTS = ("paper", "cosine", "best_split")
@@ -73,7 +76,7 @@ def merge_criterion(resp, *, normalize: bool = False) -> np.ndarray:
     -----
     Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
     """
-    R = _as_resp(resp)
+    R = check_resp(resp)
     J = R.T @ R
     if normalize:
         norms = np.sqrt(np.diag(J))
@@ -108,10 +111,9 @@ def split_criterion(X, mixture: Mixture, resp) -> np.ndarray:
     -----
     Terms with f_nk = 0 count 0 (0 log 0 = 0). Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
     """
-    if not isinstance(mixture, Mixture):
-        raise ValueError(f"mixture must be an emcourse.Mixture, got {type(mixture).__name__}.")
+    check_mixture(mixture)
     X = check_X(X, n_features=mixture.n_features)
-    R = _as_resp(resp, n_samples=X.shape[0], n_components=mixture.n_components)
+    R = check_resp(resp, X.shape[0], mixture.n_components)
     log_p = mixture.component_log_pdf(X)                        # (n_samples, n_components)
     counts = R.sum(axis=0)
     out = np.full(mixture.n_components, -np.inf)
@@ -208,8 +210,7 @@ def split_merge_init(mixture: Mixture, triple, *, rng, perturbation: float = 0.1
     -----
     Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
     """
-    if not isinstance(mixture, Mixture):
-        raise ValueError(f"mixture must be an emcourse.Mixture, got {type(mixture).__name__}.")
+    check_mixture(mixture)
     i, j, k = _check_triple(triple, mixture.n_components)
     rng = check_rng(rng)
     perturbation = check_nonnegative_float(perturbation, "perturbation")
@@ -226,16 +227,7 @@ def split_merge_init(mixture: Mixture, triple, *, rng, perturbation: float = 0.1
     else:                                   # two empty components: any average will do
         mu_m, cov_m = 0.5 * (mu[i] + mu[j]), 0.5 * (cov[i] + cov[j])
     # split k -> j, k; s2 = det(Sigma_k)^(1/d), computed in log space
-    if ctype == "spherical":
-        s2 = float(cov[k])
-        cov_s = s2
-    elif ctype == "diag":
-        s2 = float(np.exp(np.mean(np.log(cov[k]))))
-        cov_s = np.full(d, s2)
-    else:
-        sign, logdet = np.linalg.slogdet(cov[k])
-        s2 = float(np.exp(logdet / d))
-        cov_s = s2 * np.eye(d)
+    s2, cov_s = covariance_kind(ctype).split(cov[k], d)
     eps = perturbation * np.sqrt(s2) * rng.standard_normal((2, d))
     mu_k = mu[k].copy()
     w_half = 0.5 * w[k]
@@ -245,41 +237,34 @@ def split_merge_init(mixture: Mixture, triple, *, rng, perturbation: float = 0.1
     return Mixture(w / w.sum(), mu, cov, ctype)
 
 
-@dataclass(frozen=True)
-class PartialEMResult:
-    """What :func:`partial_em` returns.
+@dataclass(frozen=True, kw_only=True)
+class PartialEMRun(Run):
+    """What :func:`partial_em` returns: a :class:`emcourse.run.Run` in which only a few components move.
+
+    ``history[t]`` is the whole mixture after t partial iterations (only the components in ``components``
+    differ from the start); ``log_likelihoods`` is the total log L of X under each (the full mixture);
+    ``status`` is ``CONVERGED`` when the partial objective settled, ``DEGENERATE`` when an updated
+    component collapsed (the run keeps the last valid mixture).
 
     Attributes
     ----------
-    mixture : Mixture
-        The last mixture (``history[-1]``); only the components in ``components`` differ from the start.
-    history : list of Mixture
-        ``history[0]`` is the starting mixture; ``history[t]`` the mixture after t partial iterations.
     objectives : ndarray of shape (len(history),)
-        The partial-EM objective sum_n w_n log sum_{m in S} P_m p(x_n | m), with w_n the points'
-        fixed share of the three components; it never decreases.
-    log_likelihoods : ndarray of shape (len(history),)
-        Total log-likelihood of X under each mixture in ``history`` (the full mixture).
+        The partial-EM objective sum_n w_n log sum_{m in S} P_m p(x_n | m), with w_n the points' fixed
+        share of the components in S; it never decreases, and the stop test looks at it.
     components : tuple of int
-    converged : bool
-    n_iter : int
+        S, the components updated.
 
     Notes
     -----
     Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
     """
 
-    mixture: Mixture
-    history: list = field(repr=False)
     objectives: np.ndarray = field(repr=False)
-    log_likelihoods: np.ndarray = field(repr=False)
     components: tuple
-    converged: bool
-    n_iter: int
 
 
 def partial_em(X, mixture: Mixture, components, resp, *, max_iter: int = 50, tol: float = 1e-6,
-               reg_covar: float = 1e-6) -> PartialEMResult:
+               reg_covar: float = 1e-6) -> PartialEMRun:
     """EM on a few components only (usually SMEM's three new ones), all others fixed.
 
     With S = ``components`` and w(x) = sum_{m in S} P(m | x; Theta*) computed from ``resp`` (the
@@ -311,21 +296,15 @@ def partial_em(X, mixture: Mixture, components, resp, *, max_iter: int = 50, tol
 
     Returns
     -------
-    PartialEMResult
-
-    Raises
-    ------
-    DegenerateMixtureError
-        If an updated component collapses.
+    PartialEMRun
 
     Notes
     -----
     Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
     """
-    if not isinstance(mixture, Mixture):
-        raise ValueError(f"mixture must be an emcourse.Mixture, got {type(mixture).__name__}.")
+    check_mixture(mixture)
     X = check_X(X, n_features=mixture.n_features)
-    R = _as_resp(resp, n_samples=X.shape[0], n_components=mixture.n_components)
+    R = check_resp(resp, X.shape[0], mixture.n_components)
     S = _check_components(components, mixture.n_components)
     max_iter = check_whole_number(max_iter, "max_iter", 0)
     tol = check_nonnegative_float(tol, "tol")
@@ -335,65 +314,41 @@ def partial_em(X, mixture: Mixture, components, resp, *, max_iter: int = 50, tol
 
 
 def _partial_em(fmap: FeatureMap, mixture: Mixture, S: tuple, w: np.ndarray, max_iter: int, tol: float,
-                reg_covar: float) -> PartialEMResult:
-    X = fmap.X
-    n = X.shape[0]
+                reg_covar: float) -> PartialEMRun:
+    """Partial EM through the one EM loop, with the fast E step on the sub-mixture of S weighted by w."""
+    n = fmap.n_samples
     idx = list(S)
     rest = [m for m in range(mixture.n_components) if m not in S]
     total = float(mixture.weights[idx].sum())
     # log sum_{m not in S} P_m p(x | m): the fixed components, computed once
-    if rest:
-        with np.errstate(divide="ignore"):
-            log_p_rest = logsumexp_rows(mixture.weighted_log_pdf(X)[:, rest])
-    else:
-        log_p_rest = np.full(n, -np.inf)
-    history, objectives, lls = [], [], []
-    mix = mixture
-    converged = False
-    for t in range(max_iter + 1):
-        a_S = _sub_weighted_log_pdf(fmap, mix, idx)               # (n, |S|)
-        log_pS = logsumexp_rows(a_S)
-        history.append(mix)
-        objectives.append(float(w @ log_pS))
-        lls.append(float(np.sum(np.logaddexp(log_p_rest, log_pS))))
-        if t > 0 and abs(objectives[-1] - objectives[-2]) / n < tol:
-            converged = True
-            break
-        if t == max_iter:
-            break
-        Rw = w[:, None] * np.exp(a_S - log_pS[:, None])           # (n, |S|) weighted responsibilities
-        stats = Rw.T @ fmap.PhiT.T
-        w_rel, means_S, covs_S = fmap.m_step_from_stats(stats, Rw, reg_covar)
-        weights = mix.weights.copy()
-        means = mix.means.copy()
-        covs = mix.covariances.copy()
-        weights[idx] = total * w_rel
-        means[idx] = means_S
-        covs[idx] = covs_S
+    with np.errstate(divide="ignore"):
+        log_p_rest = (logsumexp_rows(mixture.weighted_log_pdf(fmap.X)[:, rest]) if rest else np.full(n, -np.inf))
+    log_p_sub = np.empty(n)
+    buffer = np.empty((len(idx), n))
+
+    def e_step(mix):
+        # within S the weights are renormalised to sum to 1: p_S(x) = total * p_sub(x)
+        sub = Mixture._from_m_step(mix.weights[idx] / total, mix.means[idx], mix.covariances[idx],
+                                   mix.covariance_type)
+        resp_w, weighted, stats = fmap.e_and_stats(sub, buffer, sample_weight=w, log_p_out=log_p_sub)
+        objective = weighted + np.log(total) * float(w.sum())
+        log_l = float(np.sum(np.logaddexp(log_p_rest, log_p_sub + np.log(total))))
+        return objective, log_l, (stats, resp_w)
+
+    def m_step(stats_resp):
+        stats, resp_w = stats_resp
+        w_rel, means_S, covs_S = fmap.m_step_from_stats(stats, resp_w, reg_covar)
+        weights, means, covs = mixture.weights.copy(), mixture.means.copy(), mixture.covariances.copy()
+        weights[idx], means[idx], covs[idx] = total * w_rel, means_S, covs_S
         n_true = n * weights
         n_true[idx] = stats[:, 0]
-        mix = _build_mixture(weights, means, covs, mix.covariance_type, n_true, n)
-    return PartialEMResult(mixture=history[-1], history=history, objectives=np.asarray(objectives),
-                           log_likelihoods=np.asarray(lls), components=S, converged=converged,
-                           n_iter=len(history) - 1)
+        return build_mixture(weights, means, covs, mixture.covariance_type, n_true, n)
 
-
-def _sub_weighted_log_pdf(fmap: FeatureMap, mixture: Mixture, components: list) -> np.ndarray:
-    """log P_m + log p(x_i | m) for the given components only, shape (n_samples, len(components)).
-
-    Uses run_em's fast path (one matrix product; the plain formula where it would lose digits).
-    """
-    w = mixture.weights[components]
-    total = float(w.sum())
     if not total > 0:
-        return np.full((fmap.n_samples, len(components)), -np.inf)
-    sub = Mixture._from_m_step(w / total, mixture.means[components], mixture.covariances[components],
-                               mixture.covariance_type)
-    WT, risky = fmap.weights_matrix(sub)
-    a = (WT @ fmap.PhiT).T
-    if risky.size:
-        a[:, risky] = sub.weighted_log_pdf(fmap.X)[:, risky]
-    return a + np.log(total)
+        raise ValueError(f"the components {[m + 1 for m in S]} have total weight 0: partial EM has nothing to update.")
+    loop = em_loop(e_step, m_step, mixture, n_samples=n, max_iter=max_iter, tol=tol)
+    return PartialEMRun(history=loop.history, log_likelihoods=loop.log_likelihoods, status=loop.status,
+                        stop_reason=loop.stop_reason, objectives=loop.objectives, components=S)
 
 
 # --- the algorithm ---------------------------------------------------------------------------------
@@ -463,56 +418,43 @@ class SMEMCandidate:
         return self.log_likelihood_after - self.log_likelihood_before
 
 
-@dataclass(frozen=True)
-class SMEMResult(FinalLogLikelihood):
-    """What :func:`run_smem` returns.
+@dataclass(frozen=True, kw_only=True)
+class SMEMRun(Run):
+    """What :func:`run_smem` returns: a :class:`emcourse.run.Run` of accepted split-and-merge steps.
+
+    ``history[0]`` is the mixture the first EM run converged to; ``history[s]`` the mixture after s accepted
+    split-and-merge steps (``n_iter`` of them); ``log_likelihoods`` rises strictly along it; ``events[s]``
+    describes the accepted candidate behind ``history[s]``. ``status`` is ``NO_IMPROVEMENT`` when none of
+    the C_max best candidates raised log L (SMEM's convergence) and ``MAX_ITER`` when ``max_steps`` steps
+    were accepted.
 
     Attributes
     ----------
-    mixture : Mixture
-        The final mixture (the last accepted Theta*, or the EM solution if nothing was accepted).
-    log_likelihoods : ndarray of shape (n_accepted + 1,)
-        Total log L of X after the initial EM run, then after each accepted split-and-merge step;
-        strictly increasing.
-    history : list of SMEMCandidate
-        Every candidate tried, in order, accepted or rejected.
+    candidates : list of SMEMCandidate
+        Every candidate tried, in order, accepted or rejected (what the lesson's explorer steps through).
     initial_em : EMResult
         The first EM run (step 1 of the algorithm), from ``init``.
     variant : str
         One of :data:`VARIANTS`.
-    n_accepted : int
-    converged : bool
-        True if SMEM stopped because no candidate improved log L.
-    stop_reason : str
 
     Notes
     -----
     Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
     """
 
-    mixture: Mixture
-    log_likelihoods: np.ndarray = field(repr=False)
-    history: list = field(repr=False)
+    candidates: list = field(repr=False)
     initial_em: EMResult = field(repr=False)
     variant: str
-    n_accepted: int
-    converged: bool
-    stop_reason: str
 
     @property
     def accepted(self) -> list:
         """The accepted candidates, in order."""
-        return [c for c in self.history if c.accepted]
-
-    @property
-    def events(self) -> list:
-        """One line per candidate tried (``history[c].event``)."""
-        return [c.event for c in self.history]
+        return [c for c in self.candidates if c.accepted]
 
 
 def run_smem(X, init: Mixture, *, rng, variant: str = "paper", max_candidates: int = 5, max_iter: int = 1000,
              tol: float = 1e-6, reg_covar: float = 1e-6, partial_max_iter: int = 20, perturbation: float = 0.1,
-             max_steps: int = 50, min_gain: float = 1e-6) -> SMEMResult:
+             max_steps: int = 50, min_gain: float = 1e-6) -> SMEMRun:
     """Split-and-merge EM (Ueda et al. 2000) from ``init``; the number of components never changes.
 
     Parameters
@@ -551,7 +493,7 @@ def run_smem(X, init: Mixture, *, rng, variant: str = "paper", max_candidates: i
 
     Returns
     -------
-    SMEMResult
+    SMEMRun
 
     Notes
     -----
@@ -559,13 +501,10 @@ def run_smem(X, init: Mixture, *, rng, variant: str = "paper", max_candidates: i
     ``event`` says why; warnings raised inside candidate runs are recorded there, not re-emitted.
     Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
     """
-    if not isinstance(init, Mixture):
-        raise ValueError("init must be an emcourse.Mixture (e.g. from emcourse.initialize), "
-                         f"got {type(init).__name__}.")
+    check_mixture(init, "init")
     X = check_X(X, n_features=init.n_features)
     rng = check_rng(rng)
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}. 'paper' is the published SMEM.")
+    check_one_of(variant, VARIANTS, "variant", "'paper' is the published SMEM.")
     if init.n_components < 3:
         raise ValueError(f"SMEM needs at least 3 components (merge two, split a third), init has {init.n_components}. "
                          "Use plain run_em for 1 or 2 components.")
@@ -585,33 +524,34 @@ def run_smem(X, init: Mixture, *, rng, variant: str = "paper", max_candidates: i
         raise ValueError(f"the first EM run ended with log L = {L} ({first.stop_reason}); SMEM needs a valid "
                          "converged mixture. Start from another initialisation or use reg_covar > 0.")
     fmap = FeatureMap(X, init.covariance_type)
-    history, lls = [], [L]
-    stop_reason, converged = f"max_steps ({max_steps}) accepted steps reached", False
-    step = 0
-    while step < max_steps:
+    candidates, history, lls = [], [current], [L]
+    events = [f"EM from init: {first.stop_reason} after {first.n_iter} iterations"]
+    status, stop_reason = Status.MAX_ITER, f"max_steps ({max_steps}) accepted steps reached"
+    while len(history) - 1 < max_steps:
         resp, _ = e_step(X, current)
         Jm = merge_criterion(resp, normalize=(variant == "cosine"))
         Js = split_criterion(X, current, resp)
         triples = candidate_triples(Jm, Js, best_split_only=(variant == "best_split"))[:max_candidates]
         accepted = None
         for rank, (i, j, k) in enumerate(triples):
-            cand = _try_candidate(fmap, current, L, resp, (int(i), int(j), int(k)), step, rank,
+            cand = _try_candidate(fmap, current, L, resp, (int(i), int(j), int(k)), len(history) - 1, rank,
                                   float(Jm[i, j]), float(Js[k]), rng=rng, perturbation=perturbation,
                                   partial_max_iter=partial_max_iter, max_iter=max_iter, tol=tol,
                                   reg_covar=reg_covar, min_gain=min_gain * n)
-            history.append(cand)
+            candidates.append(cand)
             if cand.accepted:
                 accepted = cand
                 break
         if accepted is None:
-            stop_reason, converged = (f"none of the {len(triples)} best candidates raised log L "
-                                      f"by more than min_gain"), True
+            status = Status.NO_IMPROVEMENT
+            stop_reason = f"none of the {len(triples)} best candidates raised log L by more than min_gain"
             break
         current, L = accepted.after_full, accepted.log_likelihood_after
+        history.append(current)
         lls.append(L)
-        step += 1
-    return SMEMResult(mixture=current, log_likelihoods=np.asarray(lls), history=history, initial_em=first,
-                      variant=variant, n_accepted=len(lls) - 1, converged=converged, stop_reason=stop_reason)
+        events.append(accepted.event)
+    return SMEMRun(history=history, log_likelihoods=lls, events=events, status=status, stop_reason=stop_reason,
+                   candidates=candidates, initial_em=first, variant=variant)
 
 
 def _try_candidate(fmap, before, L, resp, triple, step, rank, jm, js, *, rng, perturbation, partial_max_iter,
@@ -625,13 +565,11 @@ def _try_candidate(fmap, before, L, resp, triple, step, rank, jm, js, *, rng, pe
     empty = np.empty(0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            part = _partial_em(fmap, initial, triple, resp[:, list(triple)].sum(axis=1), partial_max_iter, tol,
-                               reg_covar)
-        except DegenerateMixtureError as exc:
+        part = _partial_em(fmap, initial, triple, resp[:, list(triple)].sum(axis=1), partial_max_iter, tol, reg_covar)
+        if part.status is Status.DEGENERATE:
             return SMEMCandidate(step, rank, triple, jm, js, before, initial, initial, None, L, ll_initial,
                                  ll_initial, -np.inf, empty, empty, False,
-                                 f"{what}: rejected, partial EM degenerated ({exc})")
+                                 f"{what}: rejected, partial EM degenerated ({part.stop_reason})")
         full = run_em(X, part.mixture, max_iter=max_iter, tol=tol, reg_covar=reg_covar)
     notes = sorted({str(w.message) for w in caught})
     counts = full.mixture.weights * X.shape[0]
@@ -639,7 +577,7 @@ def _try_candidate(fmap, before, L, resp, triple, step, rank, jm, js, *, rng, pe
         notes.append(f"component {m + 1} holds only {counts[m]:.2f} points, a collapse onto data point(s) "
                      "whose log L gain comes from the variance floor (science.md §3.5)")
     ll_after = full.log_likelihood
-    degenerate = full.stop_reason not in ("converged", "max_iter reached")
+    degenerate = full.status is Status.DEGENERATE
     ok = bool(not degenerate and np.isfinite(ll_after) and ll_after > L + min_gain)
     verdict = "accepted" if ok else "rejected"
     event = f"{what}: {verdict}, log L {L:.4f} -> {ll_after:.4f}"
@@ -653,21 +591,6 @@ def _try_candidate(fmap, before, L, resp, triple, step, rank, jm, js, *, rng, pe
 
 
 # --- checks ----------------------------------------------------------------------------------------
-def _as_resp(resp, n_samples: int | None = None, n_components: int | None = None) -> np.ndarray:
-    try:
-        R = np.asarray(resp, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError("resp must be a numeric array of shape (n_samples, n_components).") from None
-    if R.ndim != 2:
-        raise ValueError(f"resp must be 2-D with shape (n_samples, n_components), got shape {R.shape}. "
-                         "Pass the responsibilities returned by e_step(X, mixture).")
-    R = _check_resp(R, R.shape[0] if n_samples is None else n_samples)
-    if n_components is not None and R.shape[1] != n_components:
-        raise ValueError(f"resp has {R.shape[1]} columns but the mixture has {n_components} components. "
-                         "Pass the responsibilities of this mixture: e_step(X, mixture)[0].")
-    return R
-
-
 def _as_finite_or_inf(value, name: str) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=np.float64)

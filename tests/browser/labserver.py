@@ -104,6 +104,10 @@ def run_all(page, url: str, timeout: int = 120_000) -> None:
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout)
     page.wait_for_function("() => document.querySelector('#jp-main-statusbar')?.textContent.includes('Idle')",
                            timeout=timeout)
+    # the toolbar's indicator turns idle only once the kernel's websocket is connected: Run All before that
+    # can skip every cell on a loaded machine
+    page.wait_for_selector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status="idle"]',
+                           timeout=timeout)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     page.wait_for_function(

@@ -51,7 +51,7 @@ EXPLORERS = {
     "ReconstructionExplorer": lambda: W.ReconstructionExplorer(
         np.eye(5, 16), {"a": np.eye(5, 16) * 0.5, "b": np.roll(np.eye(5, 16), 1, axis=1)}, shape=(4, 4)),
     "GradientDescentExplorer": lambda: W.GradientDescentExplorer(
-        data_1d(), Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), n_steps=40),
+        data_1d(), Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), max_iter=40),
 }
 
 
@@ -162,15 +162,18 @@ def test_a_notebook_rendered_without_a_kernel_shows_the_picture_and_readout(tmp_
 def test_gradient_descent_explorer_scrubs_stored_runs():
     x = data_1d()
     init = Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25])
-    ex = W.GradientDescentExplorer(x, init, n_steps=40, learning_rate=3e-3)
+    ex = W.GradientDescentExplorer(x, init, max_iter=40, learning_rate=3e-3)
     run = ex.run()
     ex.set(step=25)
     assert ex.run() is run                       # scrubbing does not re-run
-    assert f"step 25: E = {run.energies[25]:.3f}" in ex.summary()
+    assert f"step 25: E = {-run.log_likelihoods[25]:.3f}" in ex.summary()
     assert f"EM iteration 25: E = {-ex.em.log_likelihoods[25]:.3f}" in ex.summary()
     ex.set(learning_rate=0.1)
-    assert ex.run() is not run and "step" in ex.run().stop_reason
-    assert np.all(np.isfinite(ex.run().energies))
+    big = ex.run()
+    assert big is not run and np.all(np.isfinite(big.log_likelihoods))
+    assert -big.log_likelihoods[-1] > 10 * -run.log_likelihoods[-1]          # far too large a step: E explodes
+    ex.set(step=40)
+    assert f"E went up in {sum(1 for e in big.events if e)} of the first 40 gradient steps" in ex.summary()
     ex.set(parameterization="raw P_j and σ_j (naive)")
     assert "left the constraints" in ex.summary()
 

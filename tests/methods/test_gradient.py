@@ -4,9 +4,9 @@ import warnings
 import numpy as np
 import pytest
 
-from emcourse import DegeneracyWarning, Mixture, e_step, initialize, m_step, run_em
+from emcourse import DegeneracyWarning, Mixture, Status, e_step, initialize, m_step, run_em
 from emcourse.methods.gradient import (energy_surface, 
-    GDResult,
+    GradientDescentRun,
     energy,
     finite_difference_gradient,
     from_unconstrained,
@@ -210,15 +210,15 @@ def test_xu_jordan_mean_step_equals_the_M_step(data):
 # --- gradient descent --------------------------------------------------------------------------
 def test_small_learning_rate_decreases_E_monotonically():
     init = initialize(X_2D, 3, "spherical", "random_points", rng=1)
-    res = gradient_descent(X_2D, init, learning_rate=1e-4, n_steps=200)
-    assert isinstance(res, GDResult)
-    assert res.stop_reason == "n_steps reached"
-    assert len(res.history) == len(res.energies) == len(res.events) == 201
-    assert res.history[0] is init and res.mixture is res.history[-1] and res.n_steps == 200
-    assert np.all(np.diff(res.energies) < 0)
-    assert res.energies[-1] < res.energies[0] - 50
-    assert res.events[0] == "initial mixture" and all(e == "" for e in res.events[1:])
-    np.testing.assert_allclose(res.energies, [energy(X_2D, m) for m in res.history], rtol=1e-12)
+    res = gradient_descent(X_2D, init, learning_rate=1e-4, max_iter=200)
+    assert isinstance(res, GradientDescentRun)
+    assert res.stop_reason == "max_iter reached"
+    assert len(res.history) == len((-res.log_likelihoods)) == len(res.events) == 201
+    assert res.history[0] is init and res.mixture is res.history[-1] and res.n_iter == 200
+    assert np.all(np.diff((-res.log_likelihoods)) < 0)
+    assert (-res.log_likelihoods)[-1] < (-res.log_likelihoods)[0] - 50
+    assert all(e == "" for e in res.events) and res.status is Status.MAX_ITER and not res.converged
+    np.testing.assert_allclose((-res.log_likelihoods), [energy(X_2D, m) for m in res.history], rtol=1e-12)
 
 
 def test_gradient_descent_reaches_the_EM_optimum(iris):
@@ -226,47 +226,47 @@ def test_gradient_descent_reaches_the_EM_optimum(iris):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegeneracyWarning)
         em = run_em(iris, init, max_iter=2000, tol=1e-12, reg_covar=0.0)
-    gd = gradient_descent(iris, init, learning_rate=1e-3, n_steps=300)
-    assert gd.energies[-1] == pytest.approx(-em.log_likelihood, abs=1e-3)
+    gd = gradient_descent(iris, init, learning_rate=1e-3, max_iter=300)
+    assert (-gd.log_likelihoods)[-1] == pytest.approx(-em.log_likelihood, abs=1e-3)
 
 
 def test_too_large_learning_rate_stops_with_a_reason_instead_of_nan(iris):
     init = initialize(iris, 3, "spherical", "kmeans++", rng=0)
     for eta in (1e-2, 1.0, 10.0):
-        res = gradient_descent(iris, init, learning_rate=eta, n_steps=300)
-        assert np.all(np.isfinite(res.energies))
+        res = gradient_descent(iris, init, learning_rate=eta, max_iter=300)
+        assert np.all(np.isfinite((-res.log_likelihoods)))
         assert res.stop_reason.startswith("step ") and "sigma" in res.stop_reason, res.stop_reason
-        assert len(res.history) == len(res.energies) == len(res.events) < 301
+        assert len(res.history) == len((-res.log_likelihoods)) == len(res.events) < 301
         for m in res.history:
             assert np.all(np.isfinite(m.covariances)) and np.all(m.covariances > 0)
-    res = gradient_descent(iris, init, learning_rate=1e-2, n_steps=300)
+    res = gradient_descent(iris, init, learning_rate=1e-2, max_iter=300)
     assert any(e.startswith("E rose") for e in res.events)
 
 
 def test_naive_step_leaves_the_simplex_and_says_so(iris):
     init = initialize(iris, 3, "spherical", "kmeans++", rng=0)
     for eta, min_steps in ((1e-12, 5), (1e-4, 0), (1e-2, 0)):
-        res = gradient_descent(iris, init, learning_rate=eta, n_steps=100, parameterization="naive")
-        assert res.n_steps >= min_steps and res.n_steps < 100
-        assert f"step {res.n_steps + 1}:" in res.stop_reason
+        res = gradient_descent(iris, init, learning_rate=eta, max_iter=100, parameterization="naive")
+        assert res.n_iter >= min_steps and res.n_iter < 100
+        assert f"step {res.n_iter + 1}:" in res.stop_reason
         assert "weights sum to" in res.stop_reason and "not 1" in res.stop_reason
         for m in res.history:
             assert isinstance(m, Mixture) and abs(m.weights.sum() - 1) <= 1e-8 and np.all(m.weights >= 0)
             assert np.all(m.covariances > 0)
-        assert len(res.energies) == len(res.history) and np.all(np.isfinite(res.energies))
-    assert "sigma_0 = -" in res.stop_reason        # eta = 1e-2 also drives sigma below zero
+        assert len((-res.log_likelihoods)) == len(res.history) and np.all(np.isfinite((-res.log_likelihoods)))
+    assert "sigma_1 = -" in res.stop_reason        # eta = 1e-2 also drives sigma below zero
 
 
 def test_zero_steps_returns_the_initial_mixture():
-    res = gradient_descent(X_2D, TRUE_2D, learning_rate=1e-3, n_steps=0)
-    assert res.history == [TRUE_2D] and res.stop_reason == "n_steps reached"
-    assert res.energies[0] == pytest.approx(energy(X_2D, TRUE_2D))
+    res = gradient_descent(X_2D, TRUE_2D, learning_rate=1e-3, max_iter=0)
+    assert res.history == [TRUE_2D] and res.stop_reason == "max_iter reached"
+    assert (-res.log_likelihoods)[0] == pytest.approx(energy(X_2D, TRUE_2D))
 
 
 def test_infinite_initial_energy_is_reported():
     far = Mixture([1.0], [[1e200, 1e200]], [1.0])     # |x - mu|^2 overflows: log p(x_i) = -inf
-    res = gradient_descent(X_2D, far, learning_rate=1e-3, n_steps=10)
-    assert res.energies[0] == np.inf and res.n_steps == 0 and "zero density" in res.stop_reason
+    res = gradient_descent(X_2D, far, learning_rate=1e-3, max_iter=10)
+    assert (-res.log_likelihoods)[0] == np.inf and res.n_iter == 0 and "zero density" in res.stop_reason
     with pytest.raises(ValueError, match="zero density"):
         gradients(X_2D, far)
 
@@ -279,31 +279,31 @@ def test_non_spherical_mixtures_are_refused():
         with pytest.raises(ValueError, match=r"covariance_type='diag'.*spherical model only"):
             call()
     with pytest.raises(ValueError, match=r"init has covariance_type='diag'"):
-        gradient_descent(X_2D, diag, learning_rate=1e-3, n_steps=1)
+        gradient_descent(X_2D, diag, learning_rate=1e-3, max_iter=1)
 
 
 @pytest.mark.parametrize("eta, match", [(0, r"learning_rate must be > 0"), (-1e-3, r"learning_rate must be a finite"),
                                         (np.nan, r"finite"), (np.inf, r"finite"), ("fast", r"must be a number")])
 def test_bad_learning_rate(eta, match):
     with pytest.raises(ValueError, match=match):
-        gradient_descent(X_2D, TRUE_2D, learning_rate=eta, n_steps=1)
+        gradient_descent(X_2D, TRUE_2D, learning_rate=eta, max_iter=1)
 
 
-@pytest.mark.parametrize("n_steps", [-1, 2.5, True, "10"])
-def test_bad_n_steps(n_steps):
-    with pytest.raises(ValueError, match=r"n_steps must be a whole number >= 0"):
-        gradient_descent(X_2D, TRUE_2D, learning_rate=1e-3, n_steps=n_steps)
+@pytest.mark.parametrize("max_iter", [-1, 2.5, True, "10"])
+def test_bad_max_iter(max_iter):
+    with pytest.raises(ValueError, match=r"max_iter must be a whole number >= 0"):
+        gradient_descent(X_2D, TRUE_2D, learning_rate=1e-3, max_iter=max_iter)
 
 
 def test_bad_parameterization():
     with pytest.raises(ValueError, match=r"parameterization must be one of \('unconstrained', 'naive'\)"):
-        gradient_descent(X_2D, TRUE_2D, learning_rate=1e-3, n_steps=1, parameterization="softmax")
+        gradient_descent(X_2D, TRUE_2D, learning_rate=1e-3, max_iter=1, parameterization="softmax")
 
 
 def test_X_that_does_not_match_the_mixture():
     X3 = np.zeros((5, 3))
     for call in (lambda: energy(X3, TRUE_2D), lambda: gradients(X3, TRUE_2D),
-                 lambda: gradient_descent(X3, TRUE_2D, learning_rate=1e-3, n_steps=1)):
+                 lambda: gradient_descent(X3, TRUE_2D, learning_rate=1e-3, max_iter=1)):
         with pytest.raises(ValueError, match=r"X has 3 features.*mixture has 2"):
             call()
     with pytest.raises(ValueError, match=r"1-D array"):
@@ -315,11 +315,11 @@ def test_bad_theta_and_zero_weights():
         from_unconstrained(np.zeros(11), 3, 2)
     with pytest.raises(ValueError, match=r"NaN or infinite"):
         from_unconstrained([0.0, np.nan, 0.0], 1, 1)
-    with pytest.raises(ValueError, match=r"sigma_0\^2 = inf"):
+    with pytest.raises(ValueError, match=r"sigma_1\^2 = inf"):
         from_unconstrained([0.0, 800.0, 0.0], 1, 1)
     with pytest.raises(ValueError, match=r"n_components must be a whole number >= 1"):
         from_unconstrained(np.zeros(3), 0, 1)
-    with pytest.raises(ValueError, match=r"component 1 has weight 0"):
+    with pytest.raises(ValueError, match=r"component 2 has weight 0"):
         to_unconstrained(Mixture([1.0, 0.0], [[0.0], [1.0]], [1.0, 1.0]))
     with pytest.raises(ValueError, match=r"theta must be a 1-D array"):
         finite_difference_gradient(np.sum, np.zeros((2, 2)))

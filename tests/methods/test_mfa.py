@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from emcourse import Mixture
+from emcourse import Status
 from emcourse.methods.mfa import MFA, fit_mfa, initial_mfa
 
 
@@ -89,12 +90,13 @@ def test_mfa_is_immutable_and_validates_its_parameters():
 # --- EM ---------------------------------------------------------------------------------------------
 def test_em_log_likelihood_never_decreases_and_history_matches(digits):
     X = digits[0][:600]
-    m = fit_mfa(X, 4, 3, rng=0, max_iter=60, tol=0.0)
-    lls = m.log_likelihoods
-    assert m.n_iter == 60 and len(lls) == 61 == len(m.history)
+    run = fit_mfa(X, 4, 3, rng=0, max_iter=60, tol=0.0)
+    lls, m = run.log_likelihoods, run.mixture
+    assert run.n_iter == 60 and len(lls) == 61 == len(run.history) and run.status is Status.MAX_ITER
+    assert all(isinstance(h, MFA) for h in run.history) and run.history[-1] is m
     assert np.all(np.diff(lls) >= -1e-9 * abs(lls[-1]))
     for t in (0, 7, 60):
-        assert m.history[t].log_likelihood(X) == pytest.approx(lls[t], rel=1e-10)
+        assert run.history[t].log_likelihood(X) == pytest.approx(lls[t], rel=1e-10)
     assert np.all(m.psi >= m.psi_floor)
     np.testing.assert_allclose(m.weights.sum(), 1.0)
 
@@ -102,8 +104,9 @@ def test_em_log_likelihood_never_decreases_and_history_matches(digits):
 def test_em_recovers_a_known_mixture_of_factor_analysers():
     truth = _random_mfa(seed=7, M=2, D=6, k=2)
     X, _ = truth.sample(3000, rng=8)
-    fit = fit_mfa(X, 2, 2, rng=9, tol=1e-9, max_iter=2000)
-    assert fit.converged
+    run = fit_mfa(X, 2, 2, rng=9, tol=1e-9, max_iter=2000)
+    assert run.converged and run.status is Status.CONVERGED
+    fit = run.mixture
     assert fit.log_likelihood(X) >= truth.log_likelihood(X)                 # the MLE is at least as good
     assert fit.log_likelihood(X) / len(X) == pytest.approx(truth.log_likelihood(X) / len(X), abs=0.01)
     np.testing.assert_allclose(fit.psi, truth.psi, rtol=0.15)
@@ -133,7 +136,7 @@ def test_fit_is_reproducible_with_an_explicit_rng(digits):
     a = fit_mfa(X, 3, 2, rng=4, max_iter=10)
     b = fit_mfa(X, 3, 2, rng=np.random.default_rng(4), max_iter=10)
     np.testing.assert_array_equal(a.log_likelihoods, b.log_likelihoods)
-    assert len(fit_mfa(X, 3, 2, rng=4, max_iter=10, keep_history=False).history) == 0
+    np.testing.assert_array_equal(a.mixture.loadings, b.mixture.loadings)
 
 
 def test_fit_errors_say_how_to_fix():
@@ -165,15 +168,15 @@ def test_one_component_matches_sklearn_factor_analysis(digits):
     assert same.log_likelihood(X) / len(X) == pytest.approx(fa.score(X), rel=1e-10)
     # EM with sklearn's Psi floor (1e-12) reaches the same optimum: science.md §7 gives 11.52799 vs 11.52776
     ours = fit_mfa(X, 1, 6, rng=0, psi_floor=1e-12, tol=1e-8, max_iter=2000)
-    per_sample = ours.training_log_likelihood / len(X)
+    per_sample = ours.log_likelihood / len(X)
     assert ours.converged
     assert per_sample == pytest.approx(fa.score(X), abs=1e-3)
     assert per_sample >= fa.score(X) - 1e-6
     assert per_sample == pytest.approx(11.528, abs=1e-3)
-    np.testing.assert_allclose(ours.means[0], X.mean(axis=0), atol=1e-10)
+    np.testing.assert_allclose(ours.mixture.means[0], X.mean(axis=0), atol=1e-10)
     # a floor changes the optimum
     floored = fit_mfa(X, 1, 6, rng=0, psi_floor=1e-3, tol=1e-8, max_iter=2000)
-    assert 0.005 < per_sample - floored.training_log_likelihood / len(X) < 0.05
+    assert 0.005 < per_sample - floored.log_likelihood / len(X) < 0.05
 
 
 def test_mfa_reconstructs_held_out_digits_better_than_global_pca(digits):
@@ -184,12 +187,13 @@ def test_mfa_reconstructs_held_out_digits_better_than_global_pca(digits):
     train, test = digits
     pca = PCA(n_components=6).fit(train)
     err_pca = np.mean((pca.inverse_transform(pca.transform(test)) - test) ** 2)
-    mfa = fit_mfa(train, 10, 6, rng=0, max_iter=100)
+    run = fit_mfa(train, 10, 6, rng=0, max_iter=100)
+    mfa = run.mixture
     err_mfa = np.mean((mfa.reconstruct(test) - test) ** 2)
     print(f"held-out squared error per pixel: MFA(10 x 6) {err_mfa:.4f}, PCA(6) {err_pca:.4f}")
     assert err_mfa < 0.9 * err_pca
     # and it beats a single factor analyser of the same k, in held-out likelihood and reconstruction
-    fa = fit_mfa(train, 1, 6, rng=0, max_iter=300)
+    fa = fit_mfa(train, 1, 6, rng=0, max_iter=300).mixture
     assert mfa.log_likelihood(test) > fa.log_likelihood(test)
     assert err_mfa < np.mean((fa.reconstruct(test) - test) ** 2)
-    assert np.all(np.diff(mfa.log_likelihoods) >= -1e-9 * abs(mfa.log_likelihoods[-1]))
+    assert np.all(np.diff(run.log_likelihoods) >= -1e-9 * abs(run.log_likelihood))

@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
-from emcourse import DegeneracyWarning, Mixture, free_energy, initialize
+from emcourse import DegeneracyWarning, Mixture, Status, free_energy, initialize
 from emcourse.datasets import make_grid
 from emcourse.methods.online_em import batch_em_passes, incremental_em, stepwise_em
 
@@ -24,7 +24,7 @@ def test_one_block_or_eta_one_is_batch_em(cov_type):
             np.testing.assert_allclose(a.means, b.means, rtol=1e-10, atol=1e-12)
             np.testing.assert_allclose(a.covariances, b.covariances, rtol=1e-10)
             np.testing.assert_allclose(a.weights, b.weights, rtol=1e-10)
-    assert (batch.n_steps, inc.n_steps, step.n_steps) == (6, 6, 6)
+    assert (batch.n_updates, inc.n_updates, step.n_updates) == (6, 6, 6)
 
 
 @pytest.mark.parametrize("cov_type", ["spherical", "diag"])
@@ -33,7 +33,7 @@ def test_incremental_em_never_decreases_its_free_energy(cov_type):
     init = initialize(X, 9, cov_type, "kmeans++", rng=4)
     res = incremental_em(X, init, n_passes=3, block_size=7, rng=5, reg_covar=0.0)
     F = res.free_energies
-    assert len(F) == res.n_steps + 1 == 3 * int(np.ceil(len(X) / 7)) + 1
+    assert len(F) == res.n_updates + 1 == 3 * int(np.ceil(len(X) / 7)) + 1
     assert F[0] == pytest.approx(res.log_likelihoods[0], rel=1e-12)        # q starts as the posterior under init
     assert np.all(np.diff(F) >= -1e-9 * np.abs(F[:-1])), np.diff(F).min()
     # the running F (from the statistics) is Neal & Hinton's F over the stored responsibilities
@@ -62,7 +62,7 @@ def test_passes_are_shuffled_by_the_explicit_rng():
     c = stepwise_em(X, init, n_passes=2, batch_size=10, alpha=0.6, rng=12)
     np.testing.assert_array_equal(a.log_likelihoods, b.log_likelihoods)
     assert not np.array_equal(a.mixture.means, c.mixture.means)
-    assert a.method == "stepwise" and a.n_steps == 2 * 18 and a.stop_reason == "n_passes done"
+    assert a.method == "stepwise" and a.n_updates == 2 * 18 and a.stop_reason == "n_passes done"
 
 
 @pytest.fixture(scope="module")
@@ -135,10 +135,12 @@ def test_a_collapse_stops_with_a_warning_not_nan():
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(size=(30, 2)), np.tile([[10.0, 10.0]], (5, 1))])   # 5 identical points
     init = Mixture([0.5, 0.5], [[0.0, 0.0], [10.0, 10.0]], [1.0, 1.0])
-    with pytest.warns(DegeneracyWarning, match="component 1 has collapsed.*reg_covar=1e-6"):
+    with pytest.warns(DegeneracyWarning, match="component 2 has collapsed.*reg_covar=1e-6"):   # the one on [10, 10]
         res = incremental_em(X, init, n_passes=2, block_size=4, rng=0, reg_covar=0.0)
     assert res.stop_reason.startswith("stopped in pass 1") and np.all(np.isfinite(res.log_likelihoods))
+    assert res.status is Status.DEGENERATE and not res.converged
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ok = incremental_em(X, init, n_passes=2, block_size=4, rng=0)      # the default floor prevents it
     assert ok.stop_reason == "n_passes done" and np.all(np.isfinite(ok.free_energies))
+    assert ok.status is Status.MAX_ITER and ok.n_iter == 2

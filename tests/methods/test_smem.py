@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from emcourse import DegeneracyWarning, Mixture, datasets, e_step, initialize, run_em
+from emcourse import DegeneracyWarning, Mixture, Status, datasets, e_step, initialize, run_em
 from emcourse.methods.heuristic import run_em_with_resets, starved_components
 from emcourse.methods.smem import (VARIANTS, SMEMCandidate, candidate_triples, merge_criterion, partial_em, run_smem,
                            split_criterion, split_merge_init)
@@ -250,7 +250,7 @@ def test_smem_never_ends_below_its_start_and_keeps_the_number_of_components(grid
         for e, r in zip(plain, smem[v]):
             assert r.log_likelihood >= e.log_likelihood - 1e-9 * abs(e.log_likelihood)
             assert r.mixture.n_components == 9
-            for c in r.history:
+            for c in r.candidates:
                 for m in (c.before, c.initial, c.after_partial, c.after_full):
                     assert m is None or m.n_components == 9
 
@@ -261,14 +261,16 @@ def test_every_accepted_step_raises_log_l_and_the_history_is_consistent(grid):
     for v in VARIANTS:
         for r in smem[v]:
             lls = r.log_likelihoods
-            assert len(lls) == r.n_accepted + 1 == len(r.accepted) + 1
+            assert len(lls) == r.n_iter + 1 == len(r.accepted) + 1
             assert np.all(np.diff(lls) > 0)
             assert r.log_likelihood == pytest.approx(r.mixture.log_likelihood(X), rel=1e-9)
-            assert r.converged and "none of the" in r.stop_reason
+            assert r.converged and r.status is Status.NO_IMPROVEMENT and "none of the" in r.stop_reason
+            assert len(r.history) == len(r.events) == len(lls) and r.history[-1] == r.mixture
+            assert r.history[0] == r.initial_em.mixture and r.events[1:] == [c.event for c in r.accepted]
             current = r.initial_em.mixture
             L = r.initial_em.log_likelihood
             steps = 0
-            for c in r.history:
+            for c in r.candidates:
                 assert isinstance(c, SMEMCandidate)
                 assert c.before == current and c.log_likelihood_before == L
                 assert c.accepted == (c.log_likelihood_after > L + 1e-6 * n)
@@ -282,16 +284,16 @@ def test_every_accepted_step_raises_log_l_and_the_history_is_consistent(grid):
                     current, L = c.after_full, c.log_likelihood_after
                     steps += 1
                     assert lls[steps] == L
-            assert steps == r.n_accepted and current == r.mixture
+            assert steps == r.n_iter and current == r.mixture
             # the last round tried C_max candidates and rejected them all
-            last = [c for c in r.history if c.step == r.n_accepted]
+            last = [c for c in r.candidates if c.step == r.n_iter]
             assert len(last) == 5 and not any(c.accepted for c in last)
 
 
 def test_recorded_log_likelihoods_match_the_recorded_mixtures(grid):
     g, _, smem, _ = grid
     X = g.X
-    cands = [c for r in smem["paper"][:6] for c in r.history]
+    cands = [c for r in smem["paper"][:6] for c in r.candidates]
     for c in cands[:12]:
         assert c.log_likelihood_initial == pytest.approx(c.initial.log_likelihood(X), rel=1e-10)
         assert c.log_likelihood_partial == pytest.approx(c.after_partial.log_likelihood(X), rel=1e-10)
@@ -305,15 +307,15 @@ def test_paper_ordering_tries_the_top_merge_pair_first(grid):
     g, _, smem, _ = grid
     iu = np.triu_indices(9, 1)
     for r in smem["paper"]:
-        first_round = [c for c in r.history if c.step == 0]
+        first_round = [c for c in r.candidates if c.step == 0]
         resp, _ = e_step(g.X, r.initial_em.mixture)
         top = np.argmax(merge_criterion(resp)[iu])
         assert first_round[0].triple[:2] == (iu[0][top], iu[1][top])
     # with C_max = 5 < M - 2, a round that accepts nothing tried one merge pair only (the failure mode of science.md §6)
-    rejected_rounds = [[c for c in r.history if c.step == r.n_accepted] for r in smem["paper"]]
+    rejected_rounds = [[c for c in r.candidates if c.step == r.n_iter] for r in smem["paper"]]
     assert len(rejected_rounds) == len(smem["paper"]) and all(len(rd) == 5 for rd in rejected_rounds)
     assert all(len({c.triple[:2] for c in rd}) == 1 for rd in rejected_rounds)
-    best = [c for c in smem["best_split"][0].history if c.step == 0]
+    best = [c for c in smem["best_split"][0].candidates if c.step == 0]
     assert len({c.triple[:2] for c in best}) == len(best)
 
 
@@ -328,7 +330,7 @@ def test_smem_runs_and_keeps_its_guarantees_for_diag_and_full(ctype):
     assert r.mixture.covariance_type == ctype and r.mixture.n_components == 4
     assert r.log_likelihood >= r.initial_em.log_likelihood
     assert np.all(np.diff(r.log_likelihoods) > 0)
-    assert len(r.history) >= 3 and all(c.after_full.covariance_type == ctype for c in r.history
+    assert len(r.candidates) >= 3 and all(c.after_full.covariance_type == ctype for c in r.candidates
                                        if c.after_full is not None)
 
 
@@ -339,12 +341,12 @@ def test_a_candidate_whose_em_collapses_is_rejected_even_if_log_l_rose():
     X[:40, 1] = 5.0
     with pytest.warns(DegeneracyWarning):                       # the first EM run (the user's) warns
         r = run_smem(X, initialize(X, 4, "diag", "random_points", rng=2), rng=2, reg_covar=0.0, max_iter=300)
-    collapsed = [c for c in r.history if "full EM degenerated" in c.event]
+    collapsed = [c for c in r.candidates if "full EM degenerated" in c.event]
     assert any(c.gain > 0 for c in collapsed)
     assert not any(c.accepted for c in collapsed)
-    failed = [c for c in r.history if "partial EM degenerated" in c.event]
+    failed = [c for c in r.candidates if "partial EM degenerated" in c.event]
     assert failed and all(c.after_full is None and c.log_likelihood_after == -np.inf for c in failed)
-    assert r.n_accepted == 0 and r.mixture == r.initial_em.mixture
+    assert r.n_iter == 0 and r.mixture == r.initial_em.mixture
 
 
 def test_smem_is_reproducible_with_an_explicit_rng():
@@ -353,6 +355,7 @@ def test_smem_is_reproducible_with_an_explicit_rng():
     a = run_smem(X, start, rng=7, max_candidates=2, max_iter=200)
     b = run_smem(X, start, rng=np.random.default_rng(7), max_candidates=2, max_iter=200)
     assert a.mixture == b.mixture and a.events == b.events
+    assert [c.event for c in a.candidates] == [c.event for c in b.candidates]
 
 
 def test_run_smem_errors_say_how_to_fix():
