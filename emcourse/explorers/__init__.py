@@ -2,6 +2,7 @@
 
 One recipe (:mod:`._base`) and one small module per lesson topic. Every explorer has ``controls``,
 ``summary()`` (plain text of what is shown) and ``set(**values)``, and scrubs through stored results.
+:func:`progress` is the progress bar of the course's slow cells.
 """
 from ._base import Explorer
 from .artmap import ArtmapExplorer, MatchTrackingExplorer
@@ -11,8 +12,9 @@ from .gradient import GradientDescentExplorer
 from .likelihood import LikelihoodExplorer
 from .mfa import ReconstructionExplorer
 from .online import OnlineEMExplorer, RunningVarianceExplorer
+from .progress import progress
 from .smem import SMEMExplorer
 
 __all__ = ["Explorer", "MixtureDensity1D", "MixtureDensity2D", "LikelihoodExplorer", "GradientDescentExplorer",
            "EMExplorer", "RunningVarianceExplorer", "OnlineEMExplorer", "ArtmapExplorer", "MatchTrackingExplorer",
-           "SMEMExplorer", "ReconstructionExplorer"]
+           "SMEMExplorer", "ReconstructionExplorer", "progress"]

@@ -1,0 +1,64 @@
+"""What every public check shares: the result, the report line, calling the student's function safely.
+
+Introduced in ``notebooks/01_mixture_densities.ipynb`` (the first exercise).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...mixture import Mixture
+
+PASSED = "public checks passed"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of a check: ``passed`` and the ``message`` that was printed.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb`` (every exercise's check returns one).
+    """
+
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+
+def report(passed: bool, message: str, name: str) -> CheckResult:
+    """Print one line (✓ and "public checks passed", or ✗ and the hint) and return it as a CheckResult."""
+    text = f"{name}: {PASSED}" if passed else f"{name}: {message}"
+    print(("✓ " if passed else "✗ ") + text)
+    return CheckResult(passed, text)
+
+
+def call(func, *args):
+    """Call the student's function; return (value, None) or (None, message)."""
+    try:
+        return func(*args), None
+    except NotImplementedError:
+        return None, "not yet implemented (the function still raises NotImplementedError). Write it, run its cell, then run this check again."
+    except Exception as exc:  # a student's bug: say what it was, do not crash the notebook
+        return None, f"your function raised {type(exc).__name__}: {exc}"
+
+
+def as_array(value, shape, what):
+    """(array, None) if the student's value converts to a float array of ``shape``, else (None, message)."""
+    if value is None:
+        return None, f"your function returned None; it should return {what}."
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None, f"your function returned {type(value).__name__}, not {what}."
+    if arr.shape != shape:
+        return None, f"your function returned shape {arr.shape}; expected {shape} ({what})."
+    return arr, None
+
+
+def mixture_1d(weights, means, sigmas) -> Mixture:
+    """A spherical 1-D Mixture from weights, means and standard deviations (the reference answers)."""
+    return Mixture(weights, np.asarray(means, float)[:, None], np.asarray(sigmas, float) ** 2)
+
+

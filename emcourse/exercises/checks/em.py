@@ -1,0 +1,144 @@
+"""Public checks of lesson 4 (the E and M steps) and homework 2 (the EM loop)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..._numerics import softmax_rows
+from ...em import m_step as engine_m_step
+from ...em import run_em
+from ...mixture import Mixture
+from ._common import CheckResult, as_array, call, report
+
+
+# --- lesson 4 ----------------------------------------------------------------------------------------
+
+def _e_step_cases():
+    rng = np.random.default_rng(4)
+    X1 = np.vstack([rng.normal(0, 1, (20, 2)), rng.normal(4, 0.5, (15, 2))])
+    X3 = rng.normal(0, 1, (30, 3))
+    far = np.array([[0.0, 0.0], [40.0, 40.0], [-35.0, 5.0]])
+    return [
+        (X1, np.array([0.5, 0.5]), np.array([[0.0, 0.0], [4.0, 4.0]]), np.array([1.0, 0.25])),
+        (X3, np.array([0.2, 0.3, 0.5]), rng.normal(0, 1, (3, 3)), np.array([0.5, 1.0, 2.0])),
+        (far, np.array([0.5, 0.5]), np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1.0, 1.0])),
+    ]
+
+
+def check_e_step(e_step) -> CheckResult:
+    """Check ``e_step(X, weights, means, variances) -> resp (N, M)`` for the spherical model.
+
+    Introduced in ``notebooks/04_em_algorithm.ipynb``.
+    """
+    name = "e_step"
+    for X, w, mu, var in _e_step_cases():
+        value, err = call(e_step, X.copy(), w.copy(), mu.copy(), var.copy())
+        if err:
+            return report(False, err, name)
+        got, err = as_array(value, (len(X), len(w)), "responsibilities of shape (N, M)")
+        if err:
+            return report(False, err, name)
+        expected = Mixture(w, mu, var).responsibilities(X)
+        if np.allclose(got, expected, atol=1e-8):
+            continue
+        d = X.shape[1]
+        a = np.log(w) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var           # no (2 pi sigma^2)^(-d/2)
+        no_norm = softmax_rows(a)
+        if not np.all(np.isfinite(got)):
+            hint = ("you returned NaN or inf. For a point far from every component each P_j p(x|j) underflows to 0, "
+                    "and 0/0 = NaN. Work with logs: a_ij = log P_j + log p(x_i|j), subtract the row maximum, then "
+                    "exponentiate and normalise (log-sum-exp).")
+        elif not np.allclose(got.sum(axis=1), 1.0, atol=1e-6):
+            hint = "each row must sum to 1: divide P_j p(x_i|j) by p(x_i) = sum_j P_j p(x_i|j)."
+        elif np.allclose(got, no_norm, atol=1e-8):
+            hint = (f"the normalisation (2 pi sigma_j^2)^(-d/2) matters here (d = {d}): components with different "
+                    "variances have different heights, so it does not cancel between components.")
+        else:
+            i, j = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
+            hint = f"P({j + 1} | x_{i}) is {got[i, j]:.6g}, expected {expected[i, j]:.6g}. Check p(x|j) for the spherical model."
+        return report(False, hint, name)
+    return report(True, "", name)
+
+
+def check_m_step(m_step) -> CheckResult:
+    """Check ``m_step(X, resp) -> (weights, means, variances)`` for the spherical model.
+
+    Introduced in ``notebooks/04_em_algorithm.ipynb``.
+    """
+    name = "m_step"
+    rng = np.random.default_rng(5)
+    X1 = np.vstack([rng.normal(0, 1, (25, 2)), rng.normal(3, 0.5, (15, 2))])
+    R1 = Mixture([0.5, 0.5], [[0.0, 0.0], [3.0, 3.0]], [1.0, 0.5]).responsibilities(X1)
+    X2 = rng.normal(0, 1, (30, 3))
+    R2 = rng.dirichlet(np.ones(3), size=30)
+    X3 = X1 + 1e8                                                   # far from the origin
+    for X, R in [(X1, R1), (X2, R2), (X3, R1)]:
+        value, err = call(m_step, X.copy(), R.copy())
+        if err:
+            return report(False, err, name)
+        if not isinstance(value, (tuple, list)) or len(value) != 3:
+            return report(False, "return three things: (weights, means, variances).", name)
+        N, d = X.shape
+        n_components = R.shape[1]
+        parts = []
+        for v, shape, what in zip(value, [(n_components,), (n_components, d), (n_components,)], ["weights (M,)", "means (M, d)", "variances (M,)"]):
+            arr, err = as_array(v, shape, what)
+            if err:
+                return report(False, err, name)
+            parts.append(arr)
+        w, mu, var = parts
+        ref = engine_m_step(X, R, "spherical", 0.0)
+        Nj = R.sum(axis=0)
+        if not np.allclose(w, ref.weights, rtol=1e-7):
+            hint = ("the weights must be P_j = N_j / N with N_j = sum_i r_ij (they sum to 1)."
+                    if np.allclose(w, Nj) else f"weights: you returned {np.round(w, 4).tolist()}, expected "
+                    f"{np.round(ref.weights, 4).tolist()} (P_j = N_j / N).")
+            return report(False, hint, name)
+        if not np.allclose(mu, ref.means, rtol=1e-7, atol=1e-9 * np.abs(X).max()):
+            if np.allclose(mu, ref.means * N, rtol=1e-6):
+                hint = ("your means are N times too large: that is slide 13's slip (dividing by P_j). Divide by "
+                        "N_j = sum_i r_ij = N P_j.")
+            else:
+                hint = "mu_j = sum_i r_ij x_i / N_j: a responsibility-weighted average of the points."
+            return report(False, hint, name)
+        if not np.allclose(var, ref.covariances, rtol=1e-6):
+            if np.allclose(var, ref.covariances * d, rtol=1e-6):
+                hint = f"your variances are d = {d} times too large: the spherical model divides by d N_j (slide 13's 1/d)."
+            elif np.allclose(var, ref.covariances * N, rtol=1e-6):
+                hint = "your variances are N times too large (slide 13's slip): divide by d N_j, not by d P_j."
+            elif np.abs(X).max() > 1e6:
+                hint = ("right on data near 0, wrong on data near 1e8: <x^2> - <x>^2 cancels catastrophically far from "
+                        "the origin. Compute the spread around the mean: sum_i r_ij |x_i - mu_j|^2 / (d N_j).")
+            else:
+                hint = "sigma_j^2 = sum_i r_ij |x_i - mu_j|^2 / (d N_j), with the new mean mu_j."
+            return report(False, hint, name)
+    return report(True, "", name)
+
+
+def check_em_loop(em_loop) -> CheckResult:
+    """Check ``em_loop(X, weights, means, variances, n_iter) -> log_likelihoods (n_iter + 1,)`` (spherical EM).
+
+    Entry t is log L of the parameters after t iterations (entry 0: the start). Used in homework 2.
+    """
+    name = "em_loop"
+    rng = np.random.default_rng(6)
+    X = np.vstack([rng.normal(0, 1, (40, 2)), rng.normal(4, 0.6, (30, 2))])
+    w, mu, var = np.array([0.5, 0.5]), np.array([[1.0, 0.0], [2.0, 3.0]]), np.array([2.0, 2.0])
+    value, err = call(em_loop, X.copy(), w.copy(), mu.copy(), var.copy(), 10)
+    if err:
+        return report(False, err, name)
+    got, err = as_array(value, (11,), "11 log-likelihoods (the start and after each of 10 iterations)")
+    if err:
+        return report(False, err, name)
+    expected = run_em(X, Mixture(w, mu, var), max_iter=10, tol=0.0, reg_covar=0.0).log_likelihoods
+    if np.allclose(got, expected, rtol=1e-8):
+        return report(True, "", name)
+    if np.allclose(got[:-1], expected[1:], rtol=1e-8):
+        hint = "your list is shifted by one: entry 0 must be log L of the starting parameters, before any M step."
+    elif np.allclose(got[1:], expected[:-1], rtol=1e-8):
+        hint = ("your list lags by one: entry t must be log L of the parameters after t M steps, so entry 1 is "
+                "already after the first M step (you record the start twice).")
+    elif np.any(np.diff(got) < -1e-6):
+        hint = "your log-likelihood goes down at some iteration: EM never does that. Check the M step (new mean, 1/(d N_j))."
+    else:
+        hint = f"you returned {np.round(got[:3], 3).tolist()}..., expected {np.round(expected[:3], 3).tolist()}..."
+    return report(False, hint, name)
