@@ -8,12 +8,12 @@ import sys
 from dataclasses import dataclass, field
 from importlib import import_module, metadata
 
-# (distribution, module to import, minimum version, what it is for)
+# (distribution, module the kernel imports, or None for server-side tools, minimum version, what it is for)
 REQUIREMENTS = (
     ("numpy", "numpy", "2.0", "arrays"),
     ("matplotlib", "matplotlib", "3.7", "figures"),
     ("ipywidgets", "ipywidgets", "8.0", "sliders and buttons"),
-    ("jupyterlab", "jupyterlab", "4.0", "the notebook interface"),
+    ("jupyterlab", None, "4.0", "the notebook interface"),
     ("ipykernel", "ipykernel", "6.0", "running Python in the notebook"),
     ("pillow", "PIL", "10.0", "reading the sample images of lesson 9"),
     ("scikit-learn", "sklearn", "1.3", "reference results and bundled data sets"),
@@ -101,7 +101,8 @@ def doctor(verbose: bool = True) -> DoctorReport:
         if _version_tuple(version) < _version_tuple(minimum):
             rep.problems.append(f"{name} {version} is older than {minimum}, which the course needs for {purpose}. " + FIX)
         try:
-            import_module(module)
+            if module is not None:
+                import_module(module)
         except ImportError as exc:
             rep.problems.append(f"{name} is installed but cannot be imported ({exc}). " + FIX)
     matplotlib = sys.modules.get("matplotlib")

@@ -17,7 +17,10 @@ ENV = "EMCOURSE_PROGRESS"
 
 
 def progress_enabled() -> bool:
-    """False when ``EMCOURSE_PROGRESS`` is off, 0, no or false."""
+    """False when ``EMCOURSE_PROGRESS`` is off, 0, no or false.
+
+    Introduced in ``notebooks/05_em_in_action.ipynb`` with :func:`progress`.
+    """
     return os.environ.get(ENV, "").strip().lower() not in ("off", "0", "no", "false")
 
 
