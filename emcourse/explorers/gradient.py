@@ -8,6 +8,7 @@ from .. import plotting
 from ..em import run_em
 from ..methods.gradient import energy, gradient_descent
 from ..mixture import Mixture
+from ..run import Status
 from ._base import SLIDER_LAYOUT, SLIDER_STYLE, Explorer, flatten_artists, fmt, int_slider, slider
 
 
@@ -17,6 +18,10 @@ class GradientDescentExplorer(Explorer):
     Left: the data, the model after ``step`` gradient-descent steps, and EM's model after as many
     iterations. Right: E against iteration for both. The runs are computed when the learning rate or
     the parameterisation changes (on release); the step slider only scrubs the stored histories.
+    The readout says what the run did up to the chosen step: how often E rose, whether E is above its
+    start (diverged), the largest one-step jump of a sigma_j (an overshooting step on log sigma_j), and
+    whether a diverged run still took every step (its stop reason, on the first line, says where and why
+    it stopped otherwise).
     Introduced in ``notebooks/03_gradient_descent.ipynb``.
 
     Parameters
@@ -45,21 +50,24 @@ class GradientDescentExplorer(Explorer):
         lo, hi = float(self.X.min()), float(self.X.max())
         pad = 0.25 * (hi - lo) + 1.0
         self.grid = np.linspace(lo - pad, hi + pad, 400)
-        self._runs = {}
+        self._runs, self._sigmas = {}, {}
         controls = {
             "learning_rate": slider("learning rate η", learning_rate, -4, -1, 0.05, log=True, continuous_update=False),
             "parameterization": widgets.Dropdown(options=list(self.PARAMETERIZATIONS), description="steps on",
                                                  style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
             "step": int_slider("step / iteration", 0, 0, self.max_iter),
         }
+        controls["learning_rate"].readout_format = ".3g"     # the exact value: 10^-1.3 shows as 0.0501, not 5.0e-02
         super().__init__(controls)
 
     def run(self):
         """The gradient-descent run for the current learning rate and parameterisation (cached)."""
         key = (self.state["learning_rate"], self.PARAMETERIZATIONS[self.state["parameterization"]])
         if key not in self._runs:
-            self._runs[key] = gradient_descent(self.X, self.init, learning_rate=key[0], max_iter=self.max_iter,
-                                               parameterization=key[1])
+            run = gradient_descent(self.X, self.init, learning_rate=key[0], max_iter=self.max_iter,
+                                   parameterization=key[1])
+            self._runs[key] = run
+            self._sigmas[id(run)] = np.sqrt(np.array([m.covariances for m in run.history]))   # (n_iter + 1, M)
         return self._runs[key]
 
     def _at(self, t):
@@ -109,11 +117,31 @@ class GradientDescentExplorer(Explorer):
             return (f"P = {fmt(m.weights, '{:.3g}')}, mu = {fmt(m.means[:, 0], '{:.3g}')}, "
                     f"sigma = {fmt(np.sqrt(m.covariances), '{:.3g}')}")
 
-        lines = [f"learning rate {self.state['learning_rate']:.1e}, steps on {self.state['parameterization']}; "
+        lines = [f"learning rate {self.state['learning_rate']:.3g}, steps on {self.state['parameterization']}; "
                  f"gradient descent: {gd.stop_reason}",
                  f"step {tg}: E = {-gd.log_likelihoods[tg]:.3f}   {describe(gd_mix)}",
                  f"EM iteration {te}: E = {self.em_energies[te]:.3f}   {describe(em_mix)}"]
         rises = sum(1 for e in gd.events[1:tg + 1] if e)
         if rises:
             lines.append(f"E went up in {rises} of the first {tg} gradient steps: the learning rate is too large.")
+        lines += self._divergence(gd, tg)
         return "\n".join(lines)
+
+    def _divergence(self, gd, tg) -> list:
+        """What went wrong up to step ``tg``, read off the stored run: E above its start, sigma jumps, the stop."""
+        lines = []
+        energies = -gd.log_likelihoods
+        if energies[tg] > energies[0]:
+            lines.append(f"E = {energies[tg]:.4g} at step {tg} is above its start ({energies[0]:.4g}): the descent has "
+                         "diverged.")
+        sigmas = self._sigmas[id(gd)][:tg + 1]
+        if tg >= 1:
+            ratio = np.abs(np.log10(sigmas[1:] / sigmas[:-1]))          # orders of magnitude per step
+            t, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+            if ratio[t, j] >= 1:
+                lines.append(f"largest jump: at step {t + 1} sigma_{j + 1} went from {sigmas[t, j]:.3g} to "
+                             f"{sigmas[t + 1, j]:.3g} in one step (a step on log sigma_{j + 1} overshot).")
+        if tg == gd.n_iter == self.max_iter and gd.status is Status.MAX_ITER and lines:
+            lines.append(f"nothing stopped the run: every state is still a valid float64 mixture (largest sigma "
+                         f"{sigmas.max():.3g}), so it took all {self.max_iter} steps.")
+        return lines

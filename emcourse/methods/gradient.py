@@ -29,6 +29,8 @@ from ..mixture import WEIGHT_SUM_TOL, Mixture, check_mixture
 from ..run import Run, Status
 
 PARAMETERIZATIONS = ("unconstrained", "naive")
+#: a rise of E smaller than this fraction of |E| is rounding in the last digits of E, not an uphill step
+RISE_RTOL = 1e-10
 
 
 
@@ -373,7 +375,9 @@ class GradientDescentRun(Run):
 
     Introduced in ``notebooks/03_gradient_descent.ipynb``. ``history[t]`` is the mixture after t steps
     (every entry a valid mixture: a step that would leave the constraints is not kept);
-    ``log_likelihoods[t]`` is log L = -E of it; ``events[t]`` says "E rose ..." where a step went uphill.
+    ``log_likelihoods[t]`` is log L = -E of it; ``events[t]`` says "E rose ..." where a step went uphill
+    by more than rounding (more than ``RISE_RTOL`` |E|: near an optimum E flickers in its last bits, and
+    that is not a rise).
     ``status`` is ``MAX_ITER`` when all the steps were taken and ``DEGENERATE`` when a step had to be
     refused (left the constraints, gave non-finite parameters or an infinite E); ``stop_reason`` says which.
     """
@@ -476,7 +480,8 @@ def gradient_descent(X, init: Mixture, *, learning_rate: float, max_iter: int,
             status = Status.DEGENERATE
             stop_reason = f"step {t}: " + _zero_density_message(f"E became {new_E} (the step was too large)")
             break
-        events.append(f"E rose from {E:.6g} to {new_E:.6g}: the learning rate is too large here" if new_E > E else "")
+        rose = new_E - E > RISE_RTOL * abs(E)
+        events.append(f"E rose from {E:.6g} to {new_E:.6g}: the learning rate is too large here" if rose else "")
         history.append(new_mixture)
         energies.append(new_E)
         mixture, E = new_mixture, new_E

@@ -24,9 +24,37 @@ def _e_step_cases():
     ]
 
 
+def _e_step_slips(X, w, mu, var):
+    """The classic wrong E steps (finite, rows summing to 1), each with its hint, in the order they are tried."""
+    d = X.shape[1]
+    sq = ((X[:, None, :] - mu) ** 2).sum(-1)                                  # |x_i - mu_j|^2, (N, M)
+
+    def resp(log_w=np.log(w), power=d / 2, variances=var, factor=0.5):
+        return softmax_rows(log_w - power * np.log(2 * np.pi * variances) - factor * sq / variances)
+
+    spherical = ("Check p(x|j) for the spherical model: p(x|j) = (2 pi sigma_j^2)^(-d/2) exp(-|x - mu_j|^2 / "
+                 "(2 sigma_j^2)), and the variances you are given are sigma_j^2 already (no square, no square root).")
+    return [
+        (resp(power=0.5),
+         f"you used the 1-D normalisation (2 pi sigma_j^2)^(-1/2). Here d = {d}: a spherical Gaussian in d dimensions "
+         "is a product of d 1-D Gaussians, so its normalisation is (2 pi sigma_j^2)^(-d/2) and log p(x|j) contains "
+         "-(d/2) log(2 pi sigma_j^2). With different variances this does not cancel between components."),
+        (resp(power=0.0),
+         f"the normalisation (2 pi sigma_j^2)^(-d/2) matters here (d = {d}): components with different "
+         "variances have different heights, so it does not cancel between components."),
+        (resp(factor=1.0), "the exponent is -|x - mu_j|^2 / (2 sigma_j^2): check the factor 2 (slide 3 drops it)."),
+        (resp(log_w=0.0), "the weights P_j are missing: r_ij is proportional to P_j p(x_i|j), prior times density."),
+        (resp(variances=var ** 2), spherical),
+        (resp(variances=np.sqrt(var)), spherical),
+    ]
+
+
 def check_e_step(e_step) -> CheckResult:
     """Check ``e_step(X, weights, means, variances) -> resp (N, M)`` for the spherical model.
 
+    ``variances`` are sigma_j^2. Recognises NaN from underflow (no log-sum-exp), rows that do not
+    sum to 1 (or columns that do), the 1-D normalisation (2 pi sigma^2)^(-1/2) in d dimensions, no
+    normalisation, a missing factor 2, missing weights, and variances squared or square-rooted.
     Introduced in ``notebooks/04_em_algorithm.ipynb``.
     """
     name = "e_step"
@@ -40,21 +68,21 @@ def check_e_step(e_step) -> CheckResult:
         expected = Mixture(w, mu, var).responsibilities(X)
         if np.allclose(got, expected, atol=1e-8):
             continue
-        d = X.shape[1]
-        a = np.log(w) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var           # no (2 pi sigma^2)^(-d/2)
-        no_norm = softmax_rows(a)
         if not np.all(np.isfinite(got)):
             hint = ("you returned NaN or inf. For a point far from every component each P_j p(x|j) underflows to 0, "
                     "and 0/0 = NaN. Work with logs: a_ij = log P_j + log p(x_i|j), subtract the row maximum, then "
                     "exponentiate and normalise (log-sum-exp).")
+        elif np.allclose(got.sum(axis=0), 1.0, atol=1e-6) and not np.allclose(got.sum(axis=1), 1.0, atol=1e-6):
+            hint = ("you normalised over the points (each column sums to 1), but each row must sum to 1: the "
+                    "responsibilities of one point x_i are shared among the components, r_ij = P_j p(x_i|j) / p(x_i).")
         elif not np.allclose(got.sum(axis=1), 1.0, atol=1e-6):
             hint = "each row must sum to 1: divide P_j p(x_i|j) by p(x_i) = sum_j P_j p(x_i|j)."
-        elif np.allclose(got, no_norm, atol=1e-8):
-            hint = (f"the normalisation (2 pi sigma_j^2)^(-d/2) matters here (d = {d}): components with different "
-                    "variances have different heights, so it does not cancel between components.")
         else:
-            i, j = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-            hint = f"P({j + 1} | x_{i}) is {got[i, j]:.6g}, expected {expected[i, j]:.6g}. Check p(x|j) for the spherical model."
+            hint = next((h for slip, h in _e_step_slips(X, w, mu, var) if np.allclose(got, slip, atol=1e-8)), None)
+            if hint is None:
+                i, j = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
+                hint = (f"P({j + 1} | x_{i}) is {got[i, j]:.6g}, expected {expected[i, j]:.6g}. Check p(x|j) for the "
+                        "spherical model.")
         return report(False, hint, name)
     return report(True, "", name)
 
@@ -62,6 +90,9 @@ def check_e_step(e_step) -> CheckResult:
 def check_m_step(m_step) -> CheckResult:
     """Check ``m_step(X, resp) -> (weights, means, variances)`` for the spherical model.
 
+    Recognises N_j for P_j, sums over the wrong axis, slide 13's factor N in the means and the
+    variances, division by N instead of N_j, a missing 1/d, standard deviations for variances, the
+    uncentred <x^2> - <x>^2 on data far from the origin, and the spread around the wrong centre.
     Introduced in ``notebooks/04_em_algorithm.ipynb``.
     """
     name = "m_step"
@@ -82,6 +113,9 @@ def check_m_step(m_step) -> CheckResult:
         parts = []
         for v, shape, what in zip(value, [(n_components,), (n_components, d), (n_components,)], ["weights (M,)", "means (M, d)", "variances (M,)"]):
             arr, err = as_array(v, shape, what)
+            if err and shape == (n_components,) and np.shape(v) == (N,):
+                err += (" You summed resp over the components (axis=1), which gives 1 per point; N_j is the sum "
+                        "over the points, resp.sum(axis=0).")
             if err:
                 return report(False, err, name)
             parts.append(arr)
@@ -89,14 +123,19 @@ def check_m_step(m_step) -> CheckResult:
         ref = engine_m_step(X, R, "spherical", 0.0)
         Nj = R.sum(axis=0)
         if not np.allclose(w, ref.weights, rtol=1e-7):
-            hint = ("the weights must be P_j = N_j / N with N_j = sum_i r_ij (they sum to 1)."
-                    if np.allclose(w, Nj) else f"weights: you returned {np.round(w, 4).tolist()}, expected "
-                    f"{np.round(ref.weights, 4).tolist()} (P_j = N_j / N).")
+            if np.allclose(w, Nj):
+                hint = "the weights must be P_j = N_j / N with N_j = sum_i r_ij (they sum to 1)."
+            else:
+                hint = (f"weights: you returned {np.round(w, 4).tolist()}, expected "
+                        f"{np.round(ref.weights, 4).tolist()} (P_j = N_j / N).")
             return report(False, hint, name)
         if not np.allclose(mu, ref.means, rtol=1e-7, atol=1e-9 * np.abs(X).max()):
             if np.allclose(mu, ref.means * N, rtol=1e-6):
                 hint = ("your means are N times too large: that is slide 13's slip (dividing by P_j). Divide by "
                         "N_j = sum_i r_ij = N P_j.")
+            elif np.allclose(mu, ref.means * ref.weights[:, None], rtol=1e-6):
+                hint = ("your means are P_j times too small: you divided sum_i r_ij x_i by N. Divide by the "
+                        "component's own effective count N_j = sum_i r_ij.")
             else:
                 hint = "mu_j = sum_i r_ij x_i / N_j: a responsibility-weighted average of the points."
             return report(False, hint, name)
@@ -105,6 +144,11 @@ def check_m_step(m_step) -> CheckResult:
                 hint = f"your variances are d = {d} times too large: the spherical model divides by d N_j (slide 13's 1/d)."
             elif np.allclose(var, ref.covariances * N, rtol=1e-6):
                 hint = "your variances are N times too large (slide 13's slip): divide by d N_j, not by d P_j."
+            elif np.allclose(var, ref.covariances * ref.weights, rtol=1e-6):
+                hint = "your variances are P_j times too small: divide by d N_j (the component's own count), not by d N."
+            elif np.allclose(var, np.sqrt(ref.covariances), rtol=1e-6):
+                hint = ("you returned the standard deviations sigma_j; return the variances sigma_j^2 = "
+                        "sum_i r_ij |x_i - mu_j|^2 / (d N_j).")
             elif np.abs(X).max() > 1e6:
                 hint = ("right on data near 0, wrong on data near 1e8: <x^2> - <x>^2 cancels catastrophically far from "
                         "the origin. Compute the spread around the mean: sum_i r_ij |x_i - mu_j|^2 / (d N_j).")

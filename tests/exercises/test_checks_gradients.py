@@ -1,0 +1,117 @@
+"""Lesson 3's checks (grad_means in 1-D, grad_means_2d in d dimensions): every hint path.
+
+The right answers are written here with numpy only; each wrong answer is one classic slip, built so
+that it reaches its own hint.
+"""
+import numpy as np
+import pytest
+from scipy.special import logsumexp
+
+from emcourse.exercises import checks
+
+
+def _run(check, func, passed, fragment, capsys):
+    with np.errstate(all="ignore"):
+        res = check(func)
+    out = capsys.readouterr().out
+    assert bool(res) is passed
+    assert fragment in res.message and fragment in out
+    assert (checks.PASSED in res.message) is passed
+    assert "all tests passed" not in out
+    return res
+
+
+def stub(*args):
+    raise NotImplementedError("exercise 3")
+
+
+def grad(X, w, mu, s, *, resp="right", sign=1.0, denom="variance", signed=True):
+    """dE/dmu_j for X (n, d), means (M, d); the keywords make the classic slips (defaults: right)."""
+    X, mu = np.atleast_2d(X), np.atleast_2d(mu)
+    n, d = X.shape
+    diff = mu[None] - X[:, None]                                      # (n, M, d)
+    sq = (diff ** 2).sum(-1)
+
+    def posterior(power, sq=sq):
+        a = np.log(w) - power * np.log(s) - sq / (2 * s ** 2)
+        return np.exp(a - logsumexp(a, axis=1, keepdims=True))
+
+    r = {"right": lambda: posterior(d), "1-D norm": lambda: posterior(1), "no norm": lambda: posterior(0),
+         "columns": lambda: posterior(d) / posterior(d).sum(0),
+         "joint": lambda: np.exp(np.log(w) - d * np.log(s) - sq / (2 * s ** 2) - d / 2 * np.log(2 * np.pi)),
+         "prior": lambda: np.broadcast_to(w, sq.shape), "none": lambda: np.ones_like(sq)}
+    scale = (s ** 2 if denom == "variance" else s)[:, None]
+    if resp == "per coordinate":
+        g = np.stack([(posterior(1, diff[:, :, k] ** 2) * diff[:, :, k]).sum(0) for k in range(d)], axis=1)
+    elif signed:
+        g = np.einsum("nm,nmd->md", r[resp](), diff)
+    else:
+        g = np.repeat(np.einsum("nm,nm->m", r[resp](), np.sqrt(sq))[:, None], d, axis=1)
+    return sign * g / scale
+
+
+def grad_1d(**slip):
+    return lambda x, w, mu, s: grad(np.asarray(x)[:, None], w, np.asarray(mu)[:, None], s, **slip)[:, 0]
+
+
+def grad_right_1d(x, w, mu, s):                                       # written out, as a student would
+    x = np.asarray(x)[:, None]
+    a = np.log(w) - np.log(s) - (x - mu) ** 2 / (2 * s ** 2)
+    r = np.exp(a - logsumexp(a, axis=1, keepdims=True))
+    return (r * (mu - x)).sum(axis=0) / s ** 2
+
+
+COMMON_SLIPS = [
+    (dict(sign=-1.0), "the sign is flipped (as on slide 9)"),
+    (dict(sign=-1.0, denom="sigma", signed=False), "that is slide 8's last line"),
+    (dict(signed=False), "that is slide 9's formula"),
+    (dict(denom="sigma"), "not by sigma (slide 8's slip)"),
+    (dict(denom="sigma", sign=-1.0), "not by sigma (slide 8's slip)"),
+    (dict(signed=False, sign=-1.0), "use the signed difference (mu_j - x_i)"),
+    (dict(resp="no norm"), "your responsibilities leave out the normalisation"),
+    (dict(resp="columns"), "normalised over the points"),
+    (dict(resp="joint"), "divides by p(x_i)"),
+    (dict(resp="prior"), "you weighted every point by the prior P_j"),
+    (dict(resp="none"), "every point pulls on every mean with full strength"),
+]
+
+
+@pytest.mark.parametrize("func, passed, fragment", [
+    (grad_right_1d, True, "public checks passed"),
+    (grad_1d(), True, "public checks passed"),
+    *[(grad_1d(**slip), False, fragment) for slip, fragment in COMMON_SLIPS],
+    (lambda x, w, mu, s: grad_right_1d(x, w, mu + 0.1, s), False, "Compare with finite differences of E"),
+    (lambda *a: np.append(grad_right_1d(*a), 0.0), False, "returned shape (2,); expected (1,)"),
+    (stub, False, "not yet implemented"),
+])
+def test_check_mean_gradient_hints(func, passed, fragment, capsys):
+    _run(checks.check_mean_gradient, func, passed, fragment, capsys)
+
+
+def grad_right_2d(X, w, mu, s):                                       # written out, as a student would
+    d = X.shape[1]
+    sq = ((X[:, None, :] - mu[None, :, :]) ** 2).sum(axis=2)
+    a = np.log(w) - 0.5 * d * np.log(2 * np.pi * s ** 2) - sq / (2 * s ** 2)
+    r = np.exp(a - logsumexp(a, axis=1, keepdims=True))
+    return (r[:, :, None] * (mu[None] - X[:, None])).sum(axis=0) / s[:, None] ** 2
+
+
+@pytest.mark.parametrize("func, passed, fragment", [
+    (grad_right_2d, True, "public checks passed"),
+    (lambda *a: grad(*a).tolist(), True, "public checks passed"),
+    *[(lambda *a, slip=slip: grad(*a, **slip), False, fragment) for slip, fragment in COMMON_SLIPS],
+    (lambda *a: grad(*a, resp="1-D norm"), False, "your responsibilities use the 1-D normalisation"),
+    (lambda *a: grad(*a, resp="per coordinate"), False, "you computed responsibilities separately for each coordinate"),
+    (lambda X, w, mu, s: grad_right_2d(X, w, mu + 0.1, s), False, "Compare with finite differences of E"),
+    (lambda *a: grad_right_2d(*a).T, False, "returned shape (2, 3); expected (3, 2)"),
+    (lambda *a: grad_right_2d(*a).sum(axis=1), False, "do not sum over the coordinates"),
+    (stub, False, "not yet implemented"),
+])
+def test_check_mean_gradient_2d_hints(func, passed, fragment, capsys):
+    _run(checks.check_mean_gradient_2d, func, passed, fragment, capsys)
+
+
+def test_the_d_dimensional_exponent_gets_its_own_hint(capsys):
+    res = _run(checks.check_mean_gradient_2d, lambda *a: grad(*a, resp="1-D norm"), False, "(2 pi sigma_j^2)^(-d/2)",
+               capsys)
+    assert "d = 2" in res.message and "leave out" not in res.message
