@@ -1,8 +1,5 @@
 import os
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-# progress bars stay silent under the test suite: nbval's kernels inherit this (emcourse.explorers.progress)
-os.environ["EMCOURSE_PROGRESS"] = "off"
 
 import numpy as np
 import pytest
