@@ -15,8 +15,9 @@ class ArtmapExplorer(Explorer):
     background colour, with sliders for the baseline vigilance rho and the initial width gamma.
 
     The vigilance slider offers few values (0 to 0.95 in steps of 0.05), so for the current gamma every one of
-    them is fitted, voted and scored in advance (at build, and again when gamma changes): moving rho only
-    scrubs through stored results. Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+    them is fitted, voted and scored in advance (at build, and again when gamma changes), and each fit's
+    ellipses are kept once drawn: moving rho only swaps stored results. Introduced in
+    ``notebooks/07_gaussian_artmap.ipynb``.
 
     Parameters
     ----------
@@ -89,6 +90,21 @@ class ArtmapExplorer(Explorer):
                                   f"γ = {change['new']:.2f} ...</pre>")
         super()._on_change(change)
 
+    def _ellipses(self, fit: dict) -> list:
+        """The category ellipses of a stored fit, drawn on its first showing and kept (adding patches is the slow part
+        of drawing categories). They are animated, so the ones not listed in ``dynamic`` are never drawn; those of
+        other gammas are removed when gamma changes."""
+        gamma = fit["model"].gamma
+        if gamma != getattr(self, "_drawn_gamma", gamma):
+            for other in self._cache.values():
+                for artist in other.pop("ellipses", []):
+                    artist.remove()
+        self._drawn_gamma = gamma
+        if "ellipses" not in fit:
+            m = fit["model"]
+            fit["ellipses"] = plotting.draw_categories(self.ax, m.means_, m.sigmas_, m.labels_, m.classes_)
+        return fit["ellipses"]
+
     def _vote_image(self, model):
         return plotting.probability_image(model.predict_proba, self.EXTENT, resolution=80)
 
@@ -100,7 +116,7 @@ class ArtmapExplorer(Explorer):
         codes = np.searchsorted(model.classes_, self.y)
         self.points = plotting.draw_samples_2d(self.ax, self.X, labels=codes, n_components=len(model.classes_),
                                                size=14, edgecolor="#333333")
-        self.ellipses = plotting.draw_categories(self.ax, model.means_, model.sigmas_, model.labels_, model.classes_)
+        self.ellipses = self._ellipses(fit)
         self.ax.set_xlim(-0.05, 1.05)
         self.ax.set_ylim(-0.05, 1.05)
         self.ax.set_aspect("equal")
@@ -118,8 +134,7 @@ class ArtmapExplorer(Explorer):
         fit = self._fit()
         model = fit["model"]
         self.vote.set_data(fit["image"])
-        self.ellipses = plotting.draw_categories(self.ax, model.means_, model.sigmas_, model.labels_, model.classes_,
-                                                 artists=self.ellipses)
+        self.ellipses = self._ellipses(fit)
         test = fit["test"] if fit["test"] is not None else 0.0
         for b, v in zip(self.bars, [min(model.n_categories_, 110), 100 * fit["train"], 100 * test]):
             b.set_height(v)

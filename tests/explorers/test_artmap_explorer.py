@@ -69,3 +69,18 @@ def test_changing_gamma_says_it_is_computing_then_fits_the_whole_row(iris_2d, co
     ex.set(rho=0.8)
     ex.set(gamma=0.1)                                           # back to a row already computed: no new fits
     assert count_fits == [] and not any("computing" in s for s in seen[-2:])
+
+
+def test_ellipses_are_drawn_once_per_fit_and_dropped_with_their_gamma(iris_2d):
+    ex = W.ArtmapExplorer(*iris_2d, rho=0.0, gamma=0.1)
+    for value in ex.RHOS:
+        ex.set(rho=value)
+    patches = len(ex.ax.patches)
+    assert patches == sum(ex._cache[(r, 0.1)]["model"].n_categories_ for r in ex.RHOS)
+    for value in ex.RHOS[::-1]:
+        ex.set(rho=value)
+        assert ex.ellipses is ex._cache[(value, 0.1)]["ellipses"]          # the stored artists, drawn again
+        assert set(ex.dynamic) >= set(ex.ellipses)
+    assert len(ex.ax.patches) == patches                                   # nothing added on the second sweep
+    ex.set(gamma=0.3)
+    assert len(ex.ax.patches) == ex.model().n_categories_                  # the old gamma's ellipses are gone
