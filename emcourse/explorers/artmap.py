@@ -14,7 +14,10 @@ class ArtmapExplorer(Explorer):
     """Gaussian ARTMAP on 2-D data: categories as 1-sigma ellipses coloured by class, the distributed vote as
     background colour, with sliders for the baseline vigilance rho and the initial width gamma.
 
-    Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+    The vigilance slider offers few values (0 to 0.95 in steps of 0.05), so for the current gamma every one of
+    them is fitted, voted and scored in advance (at build, and again when gamma changes), and each fit's
+    ellipses are kept once drawn: moving rho only swaps stored results. Introduced in
+    ``notebooks/07_gaussian_artmap.ipynb``.
 
     Parameters
     ----------
@@ -25,6 +28,9 @@ class ArtmapExplorer(Explorer):
     """
 
     figsize = (9.5, 4.4)
+    #: the vigilance values the slider offers (all precomputed for the current gamma)
+    RHOS = tuple(round(0.05 * k, 2) for k in range(20))
+    EXTENT = (-0.05, 1.05, -0.05, 1.05)
 
     def __init__(self, X, y, X_test=None, y_test=None, *, rho: float = 0.0, gamma: float = 0.1, sigma_min: float = 0.03,
                  rng: int = 0, feature_names=("feature 1 (scaled)", "feature 2 (scaled)")):
@@ -38,31 +44,79 @@ class ArtmapExplorer(Explorer):
         self.rng = int(rng)
         self._cache = {}
         controls = {
-            "rho": slider("vigilance ρ̄", rho, 0.0, 0.95, 0.05, continuous_update=False),
+            "rho": slider("vigilance ρ̄", rho, self.RHOS[0], self.RHOS[-1], 0.05),
             "gamma": slider("initial width γ", gamma, 0.04, 0.5, 0.02, continuous_update=False),
         }
+        self._precompute(round(float(gamma), 4))
         super().__init__(controls)
 
-    def model(self):
-        """The fitted GaussianARTMAP for the current rho and gamma (cached)."""
-        key = (round(self.state["rho"], 4), round(self.state["gamma"], 4))
-        if key not in self._cache:
-            self._cache[key] = GaussianARTMAP(rho=key[0], gamma=key[1], sigma_min=self.sigma_min,
-                                              rng=self.rng).fit(self.X, self.y)
+    @staticmethod
+    def _key(rho, gamma) -> tuple:
+        return round(float(rho), 4), round(float(gamma), 4)
+
+    def _precompute(self, gamma: float) -> None:
+        """Fit, vote and score every offered rho for this gamma (about 20-40 ms per rho)."""
+        for rho in self.RHOS:
+            key = self._key(rho, gamma)
+            if key not in self._cache:
+                self._cache[key] = self._fit_one(*key)
+
+    def _fit(self) -> dict:
+        key = self._key(self.state["rho"], self.state["gamma"])
+        if key not in self._cache:                 # gamma changed (or a value between the slider's steps)
+            self._precompute(key[1])
+            if key not in self._cache:
+                self._cache[key] = self._fit_one(*key)
         return self._cache[key]
 
+    def _fit_one(self, rho: float, gamma: float) -> dict:
+        """The fit for one (rho, gamma): the model, its vote image, training and held-out accuracy."""
+        model = GaussianARTMAP(rho=rho, gamma=gamma, sigma_min=self.sigma_min, rng=self.rng).fit(self.X, self.y)
+        test = model.score(self.X_test, self.y_test) if self.X_test is not None else None
+        return {"model": model, "image": self._vote_image(model), "train": model.score(self.X, self.y), "test": test}
+
+    def model(self):
+        """The fitted GaussianARTMAP for the current rho and gamma (precomputed)."""
+        return self._fit()["model"]
+
+    def cached(self, gamma=None) -> list:
+        """The vigilance values whose fits are stored for ``gamma`` (default: the current one)."""
+        g = round(float(self.state["gamma"] if gamma is None else gamma), 4)
+        return sorted(r for r, gg in self._cache if gg == g)
+
+    def _on_change(self, change) -> None:
+        if change["owner"] is self.controls["gamma"] and self._key(0.0, change["new"]) not in self._cache:
+            self.readout.value = (f"<pre style='margin:0'>computing: fitting Gaussian ARTMAP at every vigilance for "
+                                  f"γ = {change['new']:.2f} ...</pre>")
+        super()._on_change(change)
+
+    def _ellipses(self, fit: dict) -> list:
+        """The category ellipses of a stored fit, drawn on its first showing and kept (adding patches is the slow part
+        of drawing categories). They are animated, so the ones not listed in ``dynamic`` are never drawn; those of
+        other gammas are removed when gamma changes."""
+        gamma = fit["model"].gamma
+        if gamma != getattr(self, "_drawn_gamma", gamma):
+            for other in self._cache.values():
+                for artist in other.pop("ellipses", []):
+                    artist.remove()
+        self._drawn_gamma = gamma
+        if "ellipses" not in fit:
+            m = fit["model"]
+            fit["ellipses"] = plotting.draw_categories(self.ax, m.means_, m.sigmas_, m.labels_, m.classes_)
+        return fit["ellipses"]
+
     def _vote_image(self, model):
-        return plotting.probability_image(model.predict_proba, (-0.05, 1.05, -0.05, 1.05), resolution=110)
+        return plotting.probability_image(model.predict_proba, self.EXTENT, resolution=80)
 
     def _build(self):
         self.ax, self.ax_bar = self.figure.subplots(1, 2, width_ratios=[1.5, 1])
-        model = self.model()
-        self.vote = self.ax.imshow(self._vote_image(model), origin="lower", extent=(-0.05, 1.05, -0.05, 1.05),
-                                    interpolation="bilinear", zorder=0)
+        fit = self._fit()
+        model = fit["model"]
+        self.vote = self.ax.imshow(fit["image"], origin="lower", extent=self.EXTENT, interpolation="bilinear", zorder=0)
         codes = np.searchsorted(model.classes_, self.y)
         self.points = plotting.draw_samples_2d(self.ax, self.X, labels=codes, n_components=len(model.classes_),
                                                size=14, edgecolor="#333333")
-        self.ellipses = plotting.draw_categories(self.ax, model.means_, model.sigmas_, model.labels_, model.classes_)
+        self.ellipses = self._ellipses(fit)
         self.ax.set_xlim(-0.05, 1.05)
         self.ax.set_ylim(-0.05, 1.05)
         self.ax.set_aspect("equal")
@@ -77,22 +131,23 @@ class ArtmapExplorer(Explorer):
         self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, list(self.bars))
 
     def _update(self):
-        model = self.model()
-        self.vote.set_data(self._vote_image(model))
-        self.ellipses = plotting.draw_categories(self.ax, model.means_, model.sigmas_, model.labels_, model.classes_,
-                                           artists=self.ellipses)
-        test = model.score(self.X_test, self.y_test) if self.X_test is not None else 0.0
-        for b, v in zip(self.bars, [min(model.n_categories_, 110), 100 * model.score(self.X, self.y), 100 * test]):
+        fit = self._fit()
+        model = fit["model"]
+        self.vote.set_data(fit["image"])
+        self.ellipses = self._ellipses(fit)
+        test = fit["test"] if fit["test"] is not None else 0.0
+        for b, v in zip(self.bars, [min(model.n_categories_, 110), 100 * fit["train"], 100 * test]):
             b.set_height(v)
         self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, list(self.bars))
 
     def summary(self) -> str:
-        model = self.model()
+        fit = self._fit()
+        model = fit["model"]
         lines = [f"rho = {self.state['rho']:.2f}, gamma = {self.state['gamma']:.2f} (sigma floor {self.sigma_min}): "
                  f"{model.n_categories_} categories",
-                 f"training accuracy {model.score(self.X, self.y):.3f}"]
-        if self.X_test is not None:
-            lines[-1] += f", held-out accuracy {model.score(self.X_test, self.y_test):.3f}"
+                 f"training accuracy {fit['train']:.3f}"]
+        if fit["test"] is not None:
+            lines[-1] += f", held-out accuracy {fit['test']:.3f}"
         counts = {str(c): int(np.sum(model.labels_ == c)) for c in model.classes_}
         lines.append(f"categories per class: {counts}")
         return "\n".join(lines)

@@ -92,7 +92,8 @@ class OnlineEMExplorer(Explorer):
     """Batch vs incremental vs stepwise EM on one data set: log L per point after each pass through the data.
 
     Controls: the stepwise step-size exponent alpha, the mini-batch / block size m, and the pass to show
-    (the right panel draws the stepwise fit after that pass). Runs are computed on release and cached.
+    (the right panel draws the stepwise fit after that pass). Runs are computed on release and cached; while a
+    new one runs the readout says so (with m = 1 it takes seconds).
     Introduced in ``notebooks/06_online_updates.ipynb``.
     """
 
@@ -126,6 +127,16 @@ class OnlineEMExplorer(Explorer):
                                                       alpha=a, rng=self.seed)
         return {"batch EM": self.batch, "incremental EM": self._cache[("inc", m)],
                 "stepwise EM": self._cache[("step", a, m)]}
+
+    def _on_change(self, change) -> None:
+        """Before a run that is not cached yet, say so in the readout (small mini-batches take seconds)."""
+        alpha = change["new"] if change["owner"] is self.controls["alpha"] else self.state["alpha"]
+        m = change["new"] if change["owner"] is self.controls["batch_size"] else self.state["batch_size"]
+        if change["owner"] is not self.controls["pass_no"] and (
+                ("inc", int(m)) not in self._cache or ("step", round(alpha, 4), int(m)) not in self._cache):
+            self.readout.value = (f"<pre style='margin:0'>computing: {self.n_passes} passes of on-line EM with "
+                                  f"m = {m}, alpha = {alpha:.2f} ...</pre>")
+        super()._on_change(change)
 
     def _build(self):
         self.ax, self.ax_fit = self.figure.subplots(1, 2, width_ratios=[1.2, 1])

@@ -2,7 +2,8 @@
 
 Introduced in ``notebooks/07_gaussian_artmap.ipynb``. :class:`emcourse.methods.artmap.GaussianARTMAP`
 records one :class:`ArtmapEvent` per step in its ``trace_``; :func:`categories_after` replays a trace
-to the categories after any number of samples, so an explorer scrubs without training again.
+to the categories after any number of samples, so an explorer scrubs without training again, and
+:func:`match_tracking_outcomes` counts what followed each match-tracking event.
 Category numbers in every sentence a person reads count from 1, as the plots label them.
 """
 from __future__ import annotations
@@ -153,3 +154,69 @@ def categories_after(trace, n_samples: int) -> tuple[np.ndarray, np.ndarray, np.
     keys = sorted(state)
     return (np.array([state[k][0] for k in keys]), np.array([state[k][1] for k in keys]),
             np.array([state[k][2] for k in keys]))
+
+
+@dataclass(frozen=True)
+class MatchTrackingOutcomes:
+    """What match tracking did during one training run, counted from a trace (:func:`match_tracking_outcomes`).
+
+    Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+
+    Attributes
+    ----------
+    n_samples : int
+        Presentations in the trace.
+    n_events : int
+        Match-tracking events (a wrong winner, rho raised to G_J + epsilon).
+    to_next_category : int
+        Events after which another existing category was still eligible and was chosen ("try the next one").
+    to_new_category : int
+        Events after which no category was left, so a new one was created at once.
+    samples_tracked : int
+        Samples with at least one match-tracking event.
+    learned_after_tracking : int
+        Of those, samples finally learned by an existing category (the rest made a new category).
+    median_match : float
+        Median of G_J, the wrong winner's match, over the events (NaN if there were none).
+    """
+
+    n_samples: int
+    n_events: int
+    to_next_category: int
+    to_new_category: int
+    samples_tracked: int
+    learned_after_tracking: int
+    median_match: float
+
+
+def match_tracking_outcomes(trace) -> MatchTrackingOutcomes:
+    """Count what followed every match-tracking event of a training trace.
+
+    Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+
+    Parameters
+    ----------
+    trace : list of ArtmapEvent
+        :attr:`GaussianARTMAP.trace_`.
+
+    Returns
+    -------
+    MatchTrackingOutcomes
+    """
+    trace = list(trace)
+    nxt = ncat = 0
+    tracked, learned, matches = set(), set(), []
+    for event, after in zip(trace, trace[1:] + [None]):
+        if event.kind == "match_tracking":
+            matches.append(event.match)
+            tracked.add(event.sample)
+            if after is not None and after.kind == "choose":
+                nxt += 1
+            else:
+                ncat += 1
+        elif event.kind == "learn" and event.sample in tracked:
+            learned.add(event.sample)
+    return MatchTrackingOutcomes(
+        n_samples=len({e.sample for e in trace}), n_events=len(matches), to_next_category=nxt, to_new_category=ncat,
+        samples_tracked=len(tracked), learned_after_tracking=len(learned),
+        median_match=float(np.median(matches)) if matches else float("nan"))

@@ -9,7 +9,8 @@ centred form and merged with the same parallel formula, so no variance is ever c
 - :func:`incremental_em` (Neal & Hinton 1998): keep every point's responsibilities; for each
   block, subtract its old statistics from the totals, add the new ones, do a full M step;
 - :func:`stepwise_em` (Liang & Klein 2009; Cappé & Moulines 2009): statistics
-  s <- (1 - eta_k) s + eta_k s(mini-batch) with eta_k = (k + 2)^(-alpha), then the M step;
+  s <- (1 - eta_k) s + eta_k s(mini-batch) with eta_k = (k + 2 + t0)^(-alpha) (:func:`step_size`),
+  then the M step, optionally after a burn-in with the parameters held fixed;
 - :func:`batch_em_passes`: ordinary EM, one iteration per pass, for comparison.
 
 All three return an :class:`OnlineRun` with one history entry per pass over the data.
@@ -279,16 +280,54 @@ def incremental_em(X, init: Mixture, *, n_passes: int, block_size: int, rng,
                      n_updates=len(F) - 1, free_energies=np.asarray(F), resp=resp)
 
 
+def step_size(k, *, alpha: float, t0: float = 0.0):
+    """Stepwise EM's step size for mini-batch k = 0, 1, 2, ...: eta_k = (k + 2 + t0)^(-alpha).
+
+    Introduced in ``notebooks/06_online_updates.ipynb``. Liang & Klein's schedule is t0 = 0, whose
+    first step eta_0 = 2^(-alpha) (0.66 for alpha = 0.6) lets the first mini-batch replace two thirds
+    of the statistics; an offset t0 > 0 makes the early steps smaller (eta_0 = (2 + t0)^(-alpha)).
+
+    Parameters
+    ----------
+    k : int or ndarray of int
+        Mini-batch index, counted from 0 across passes.
+    alpha : float
+        Exponent in [0, 1].
+    t0 : float, default 0.0
+        Offset >= 0.
+
+    Returns
+    -------
+    float or ndarray of the shape of ``k``
+        Steps in (0, 1].
+    """
+    eta = (np.asarray(k, dtype=float) + 2.0 + t0) ** (-alpha)
+    return eta if eta.ndim else float(eta)
+
+
+def _check_alpha(alpha) -> float:
+    try:
+        alpha = float(alpha)
+    except (TypeError, ValueError):
+        alpha = float("nan")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be a number in [0, 1] so that eta_k = (k + 2 + t0)^(-alpha) is a step in (0, 1], "
+                         f"got {alpha!r}. Liang & Klein use 0.5 < alpha <= 1; try alpha=0.6.")
+    return alpha
+
+
 def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: float, rng,
-                reg_covar: float = 1e-6) -> OnlineRun:
+                t0: float = 0.0, burn_in: int = 0, reg_covar: float = 1e-6) -> OnlineRun:
     """Stepwise (on-line) EM (Liang & Klein 2009; Cappé & Moulines 2009) on mini-batches.
 
     The statistics s (per-sample averages of N_j, weighted means and weighted centred sums of
     squares) start as those of ``init`` itself. For mini-batch k = 0, 1, 2, ... (counted across passes):
 
     1. E step on the mini-batch with the current parameters, giving its average statistics s_k;
-    2. s <- (1 - eta_k) s + eta_k s_k with eta_k = (k + 2)^(-alpha);
-    3. M step from the normalised s: P_j = s0_j / sum s0, mu_j, variances (+ ``reg_covar``, the floor).
+    2. s <- (1 - eta_k) s + eta_k s_k with eta_k = (k + 2 + t0)^(-alpha) (:func:`step_size`);
+    3. M step from the normalised s: P_j = s0_j / sum s0, mu_j, variances (+ ``reg_covar``, the floor),
+       except during the burn-in: after the first ``burn_in`` mini-batches there is no M step, so
+       their E steps all use ``init``.
 
     Parameters
     ----------
@@ -306,29 +345,35 @@ def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: floa
         at each step: with ``batch_size >= n_samples`` that is batch EM.
     rng : int or numpy.random.Generator
         Shuffles the points at the start of every pass.
+    t0 : float, default 0.0
+        Offset of the step-size schedule (>= 0). With t0 = 0 (Liang & Klein) and mini-batches of one
+        point, eta_0 = 2^(-alpha) = 0.66 for alpha = 0.6: each of the first few points rewrites most of
+        the statistics, and a component that none of them belongs to loses nearly all its weight and
+        empties out. An offset (e.g. t0 = 30) shrinks those first steps.
+    burn_in : int, default 0
+        Mini-batches at the start with no M step (Cappé & Moulines' burn-in): the statistics of many
+        points, all weighed with the initial parameters, are gathered before the parameters first move.
     reg_covar : float, default 1e-6
         Variance floor added in every M step, as in :func:`emcourse.run_em`.
 
     Returns
     -------
     OnlineRun
-        ``method="stepwise"``. Its log-likelihood need not increase from pass to pass.
+        ``method="stepwise"``; ``n_updates`` counts M steps (mini-batches after the burn-in). Its
+        log-likelihood need not increase from pass to pass. A pass spent wholly in the burn-in
+        records ``init`` again.
 
     Notes
     -----
     The statistics are merged in centred form (Chan et al.), so the variance never goes negative and
-    no data standardisation is needed. Cappé & Moulines' burn-in and Polyak-Ruppert averaging are not
-    included. Introduced in ``notebooks/06_online_updates.ipynb``.
+    no data standardisation is needed. Polyak-Ruppert averaging is not included.
+    Introduced in ``notebooks/06_online_updates.ipynb``.
     """
     X, n_passes = _check_online(X, init, n_passes, "stepwise_em")
     batch_size = check_whole_number(batch_size, "batch_size", 1)
-    try:
-        alpha = float(alpha)
-    except (TypeError, ValueError):
-        alpha = float("nan")
-    if not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must be a number in [0, 1] so that eta_k = (k + 2)^(-alpha) is a step in (0, 1], "
-                         f"got {alpha!r}. Liang & Klein use 0.5 < alpha <= 1; try alpha=0.6.")
+    alpha = _check_alpha(alpha)
+    t0 = check_nonnegative_float(t0, "t0")
+    burn_in = check_whole_number(burn_in, "burn_in", 0)
     rng = check_rng(rng)
     reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
     n = X.shape[0]
@@ -346,9 +391,11 @@ def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: floa
             q, _ = e_step(Xb, mix)
             batch = _Moments.of(Xb, q)
             batch = _Moments(batch.count / len(idx), batch.mean, batch.m2 / len(idx))
-            eta = (k + 2.0) ** (-alpha)
+            eta = step_size(k, alpha=alpha, t0=t0)
             k += 1
             s = s.combine(batch, 1.0 - eta, eta)
+            if k <= burn_in:                        # burn-in: gather statistics, keep the parameters
+                continue
             try:
                 mix = _m_step(s, ctype, reg_covar, 1.0)
             except DegenerateMixtureError as exc:
@@ -362,4 +409,4 @@ def stepwise_em(X, init: Mixture, *, n_passes: int, batch_size: int, alpha: floa
         history.append(mix)
         lls.append(mix.log_likelihood(X))
     return OnlineRun(history=history, log_likelihoods=lls, status=status, stop_reason=reason, method="stepwise",
-                     n_updates=k)
+                     n_updates=max(k - burn_in, 0))

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from sklearn.base import clone
+from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
@@ -11,7 +12,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.validation import check_is_fitted
 
 from emcourse.methods.artmap import GaussianARTMAP
-from emcourse.methods.artmap_trace import ArtmapEvent, Categories, categories_after
+from emcourse.methods.artmap_trace import ArtmapEvent, Categories, categories_after, match_tracking_outcomes
 from emcourse.methods.running import running_update
 
 EPS = 1e-3
@@ -457,3 +458,31 @@ def test_a_category_learns_with_the_running_update_of_lesson_6():
             mean, var = running_update(n, mean, var, row, rule)
         np.testing.assert_allclose(m.means_[0], mean, rtol=1e-14)
         np.testing.assert_allclose(m.variances_[0], var, rtol=1e-14)
+
+
+# --- what match tracking did: the counts lesson 7 prints ------------------------------------------------------
+def test_match_tracking_outcomes_count_the_next_category_and_the_new_category_branches():
+    m = hand_built(epsilon=EPS).partial_fit([[0.0]], ["A"])       # 2 (B) wins, is wrong; 1 and 4 go; 1 (A) learns
+    out = match_tracking_outcomes(m.trace_)
+    assert (out.n_samples, out.n_events, out.to_next_category, out.to_new_category) == (1, 1, 1, 0)
+    assert (out.samples_tracked, out.learned_after_tracking) == (1, 1)
+    assert out.median_match == pytest.approx(np.exp(-1.125))
+    m = hand_built(epsilon=EPS).partial_fit([[0.0]], ["C"])       # a label no category has: two wrong winners
+    out = match_tracking_outcomes(m.trace_)
+    assert (out.n_events, out.to_next_category, out.to_new_category, out.learned_after_tracking) == (2, 1, 1, 0)
+    assert out.median_match == pytest.approx(np.median([np.exp(-1.125), np.exp(-0.125)]))
+    quiet = match_tracking_outcomes(GaussianARTMAP().fit([[0.0], [0.01]], [0, 0]).trace_)
+    assert (quiet.n_samples, quiet.n_events) == (2, 0) and np.isnan(quiet.median_match)
+
+
+def test_on_64_pixel_digits_every_match_tracking_event_makes_a_new_category():
+    """Lesson 7's claim: in 64 dimensions the wrong winner's match is tiny (median about 1e-22), so
+    rho <- G_J + epsilon is about epsilon, above every other category's match: nobody is left to try."""
+    X, y = load_digits(return_X_y=True)
+    m = GaussianARTMAP(gamma=0.2, rng=0).fit(MinMaxScaler().fit_transform(X), y)
+    out = match_tracking_outcomes(m.trace_)
+    assert out.n_events > 50 and out.to_next_category == 0 and out.to_new_category == out.n_events
+    assert out.learned_after_tracking == 0 and 1e-30 < out.median_match < 1e-15
+    X2, y2 = three_blobs(spread=0.2)                              # in 2-D the other branch does happen
+    two_d = GaussianARTMAP(gamma=0.05, sigma_min=0.02, rng=0).fit(X2, y2)
+    assert match_tracking_outcomes(two_d.trace_).to_next_category > 0

@@ -6,7 +6,7 @@ import pytest
 
 from emcourse import DegeneracyWarning, Mixture, Status, free_energy, initialize
 from emcourse.datasets import make_grid
-from emcourse.methods.online_em import batch_em_passes, incremental_em, stepwise_em
+from emcourse.methods.online_em import batch_em_passes, incremental_em, step_size, stepwise_em
 
 
 # --- on-line EM -----------------------------------------------------------------------------------
@@ -108,6 +108,72 @@ def test_batch_em_is_monotone_and_stepwise_em_need_not_be(grid_comparison):
         ll = r["batch"].log_likelihoods
         assert np.all(np.diff(ll) >= -1e-9 * np.abs(ll[1:]))
     assert any(np.any(np.diff(r["alpha=0.6"].log_likelihoods) < 0) for r in runs)
+
+
+# --- stepwise EM's step-size schedule: the m = 1 failure and its two remedies --------------------------------
+def test_step_size_is_the_documented_schedule():
+    assert step_size(0, alpha=0.6) == pytest.approx(2 ** -0.6) == pytest.approx(0.6598, abs=1e-4)
+    assert step_size(0, alpha=0.6, t0=30) == pytest.approx(32 ** -0.6)
+    np.testing.assert_allclose(step_size(np.arange(4), alpha=1.0), [1 / 2, 1 / 3, 1 / 4, 1 / 5])
+    assert step_size(7, alpha=0.0, t0=5) == 1.0
+
+
+def test_default_offset_and_burn_in_change_nothing():
+    X = make_grid(20, rng=0).X
+    init = initialize(X, 9, "spherical", "kmeans++", rng=0)
+    a = stepwise_em(X, init, n_passes=2, batch_size=10, alpha=0.6, rng=3)
+    b = stepwise_em(X, init, n_passes=2, batch_size=10, alpha=0.6, rng=3, t0=0.0, burn_in=0)
+    np.testing.assert_array_equal(a.log_likelihoods, b.log_likelihoods)
+
+
+def test_offset_shrinks_the_first_step():
+    """With t0 = 1 the first step is eta_0 = 3^-0.6: one mini-batch of all the data mixes the start's statistics
+    and those of one batch E step in exactly that proportion."""
+    X = make_grid(20, rng=0).X
+    init = initialize(X, 9, "spherical", "kmeans++", rng=0)
+    res = stepwise_em(X, init, n_passes=1, batch_size=len(X), alpha=0.6, rng=0, t0=1.0)
+    # one mini-batch of everything: s = (1 - eta) s_init + eta s_batch with eta = 3^-0.6, not 2^-0.6
+    eta = 3 ** -0.6
+    ref = stepwise_em(X, init, n_passes=1, batch_size=len(X), alpha=0.6, rng=0)
+    assert res.log_likelihoods[1] != ref.log_likelihoods[1]
+    full = batch_em_passes(X, init, n_passes=1).history[1]          # what eta = 1 gives (one batch EM step)
+    w = (1 - eta) * init.weights + eta * full.weights
+    np.testing.assert_allclose(res.mixture.weights, w / w.sum(), rtol=1e-9)
+
+
+def test_burn_in_keeps_the_start_until_it_ends():
+    X = make_grid(20, rng=0).X                              # 180 points: 18 mini-batches of 10 per pass
+    init = initialize(X, 9, "spherical", "kmeans++", rng=0)
+    res = stepwise_em(X, init, n_passes=3, batch_size=10, alpha=0.6, rng=1, burn_in=18)
+    assert res.history[1] is init and res.log_likelihoods[1] == res.log_likelihoods[0]   # pass 1: burn-in only
+    assert res.log_likelihoods[2] > res.log_likelihoods[0] + 0.3 * len(X)
+    assert res.n_updates == 3 * 18 - 18
+
+
+def test_single_point_steps_empty_components_and_an_offset_or_a_burn_in_prevents_it():
+    """The m = 1 failure comes from the schedule: eta_0 = 0.66 lets each of the first points rewrite the statistics."""
+    g = make_grid(rng=0)
+    N = len(g.X)
+    for seed in range(3):
+        init = initialize(g.X, 9, "spherical", "kmeans++", rng=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegeneracyWarning)       # the emptied components warn, as they should
+            plain = stepwise_em(g.X, init, n_passes=2, batch_size=1, alpha=0.6, rng=seed)
+        offset = stepwise_em(g.X, init, n_passes=2, batch_size=1, alpha=0.6, rng=seed, t0=30)
+        burn = stepwise_em(g.X, init, n_passes=2, batch_size=1, alpha=0.6, rng=seed, burn_in=90)
+        assert np.sum(plain.mixture.weights < 0.01) >= 2
+        for fixed in (offset, burn):
+            assert np.all(fixed.mixture.weights > 0.05)
+            assert fixed.log_likelihoods[-1] / N > plain.log_likelihoods[-1] / N + 0.2
+
+
+def test_schedule_options_are_checked():
+    X = make_grid(10, rng=0).X
+    sph = initialize(X, 3, "spherical", "random_points", rng=0)
+    with pytest.raises(ValueError, match="t0 must be"):
+        stepwise_em(X, sph, n_passes=1, batch_size=10, alpha=0.6, rng=0, t0=-1)
+    with pytest.raises(ValueError, match="burn_in must be a whole number >= 0"):
+        stepwise_em(X, sph, n_passes=1, batch_size=10, alpha=0.6, rng=0, burn_in=2.5)
 
 
 # --- errors and degenerate cases ------------------------------------------------------------------

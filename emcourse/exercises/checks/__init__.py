@@ -7,12 +7,11 @@ Each returns a :class:`CheckResult`, which is truthy when the checks passed. One
 topic; notebooks call them as ``em.exercises.checks.check_...``.
 """
 from ._common import PASSED, CheckResult
+from .artmap import check_match_tracking_step
 from .densities import check_log_likelihood, check_mixture_pdf
 from .em import check_e_step, check_em_loop, check_m_step
 from .gradients import check_mean_gradient, check_mean_gradient_2d
-from .online import check_starved, check_welford
+from .online import check_starved, check_weighted_running_update, check_welford
 from .smem import check_merge_criterion, check_split_criterion
 
-__all__ = ["PASSED", "CheckResult", "check_mixture_pdf", "check_log_likelihood", "check_mean_gradient",
-           "check_mean_gradient_2d", "check_e_step", "check_m_step", "check_em_loop", "check_welford", "check_starved", "check_merge_criterion",
-           "check_split_criterion"]
+__all__ = ["PASSED", "CheckResult", *sorted(name for name in dir() if name.startswith("check_"))]

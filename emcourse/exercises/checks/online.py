@@ -1,4 +1,4 @@
-"""Public checks of lesson 6 and homework 3: running statistics, and the starved components of lesson 10."""
+"""Public checks of lesson 6 and homework 3: running statistics (plain and weighted), and starved components."""
 from __future__ import annotations
 
 import numpy as np
@@ -42,6 +42,148 @@ def check_welford(welford) -> CheckResult:
             else:
                 hint = f"on [2,4,4,4,5,5,7,9] the last variance should be 4.0 (the 1/n variance); you returned {var[-1]:.4g}."
             return report(False, hint, name)
+    return report(True, "", name)
+
+
+# --- lesson 6: the weighted running update, the bridge from slide 22 to on-line EM -----------------------
+
+def _weighted_cases():
+    """Single updates (counts, means, variances, x, resp): M = 3 components in 2-D, M = 2 in 1-D, and one far from 0."""
+    near = (np.array([4.0, 2.5, 1.5]), np.array([[0.0, 1.0], [2.0, -1.0], [-1.0, 0.5]]),
+            np.array([[1.0, 0.5], [0.25, 2.0], [0.8, 0.3]]), np.array([1.5, 0.5]), np.array([0.7, 0.25, 0.05]))
+    one_d = (np.array([3.0, 10.0]), np.array([[1.0], [-2.0]]), np.array([[0.5], [4.0]]),
+             np.array([3.0]), np.array([0.4, 0.6]))
+    far = tuple(np.array(a, dtype=float) for a in near)
+    far = (far[0], far[1] + 1e8, far[2], far[3] + 1e8, far[4])
+    return [("near", near), ("1-D", one_d), ("far", far)]
+
+
+def _weighted_stream(offset: float = 0.0):
+    """40 points of 2-D data and their responsibilities under a fixed 3-component mixture (all > 0)."""
+    rng = np.random.default_rng(61)
+    X = np.vstack([rng.normal([0, 0], 0.7, (15, 2)), rng.normal([2, 1], 0.5, (15, 2)), rng.normal([0, 2], 0.6, (10, 2))])
+    centres, var = np.array([[0.0, 0.0], [2.0, 1.0], [0.0, 2.0]]), np.array([0.6, 0.4, 0.5])
+    logp = np.log([0.4, 0.35, 0.25]) - ((X[:, None, :] - centres) ** 2).sum(-1) / (2 * var) - np.log(2 * np.pi * var)
+    resp = np.exp(logp - logp.max(axis=1, keepdims=True))
+    return X + offset, resp / resp.sum(axis=1, keepdims=True)
+
+
+def _weighted_variants(W, mu, var, x, r):
+    """The right update and the classic wrong ones, keyed by name: each (counts, means, variances)."""
+    Wn = W + r
+    step = (r / Wn)[:, None]
+    delta = x - mu
+    mu_n = mu + step * delta
+    right_var = (W[:, None] * var + r[:, None] * delta * (x - mu_n)) / Wn[:, None]
+    m2 = W[:, None] * var + r[:, None] * delta * (x - mu_n)
+    return {
+        "right": (Wn, mu_n, right_var),
+        "count_plus_one": (W + 1.0,),
+        "count_unchanged": (W,),
+        "mean_ignores_weight": (Wn, mu + delta / Wn[:, None]),
+        "mean_old_count": (Wn, mu + (r / np.where(W > 0, W, 1.0))[:, None] * delta),
+        "var_old_mean_twice": (Wn, mu_n, (W[:, None] * var + r[:, None] * delta * delta) / Wn[:, None]),
+        "var_new_mean_twice": (Wn, mu_n, (W[:, None] * var + r[:, None] * (x - mu_n) ** 2) / Wn[:, None]),
+        "var_unbiased": (Wn, mu_n, m2 / (Wn - 1.0)[:, None]),
+        "var_unweighted_term": (Wn, mu_n, (W[:, None] * var + delta * (x - mu_n)) / Wn[:, None]),
+        "var_unit_denominator": (Wn, mu_n, m2 / (W + 1.0)[:, None]),
+    }
+
+
+_WEIGHTED_HINTS = {
+    "count_plus_one": "your counts grew by 1. With weights, W_j is a *soft* count: add the sample's weight r_ij, "
+                      "not 1 (a sample that belongs to component j with r_ij = 0.05 adds 0.05).",
+    "count_unchanged": "your counts did not change: after the update W_j must include the new sample's weight, "
+                       "W_j + r_ij.",
+    "mean_ignores_weight": "your means moved by (x - mu_j) / W_j whatever the weight. The step is r_ij / W_j (with the "
+                           "new W_j = W_j + r_ij): a sample with weight 0 must leave mu_j where it is.",
+    "mean_old_count": "your means moved by r_ij (x - mu_j) / W_j with the OLD total. Divide by the new total W_j + r_ij "
+                      "(with r = 1 that is slide 22's 1/(n+1)).",
+    "var_old_mean_twice": "your variances use the OLD mean twice, r (x - mu_old)^2: too large by W_new / W_old. "
+                          "Welford's term is r (x - mu_old)(x - mu_new), one old and one new mean.",
+    "var_new_mean_twice": "your variances use the NEW mean twice, r (x - mu_new)^2: that is slide 23's recursion with "
+                          "weights, biased low. Welford's term is r (x - mu_old)(x - mu_new).",
+    "var_unbiased": "you divided by W_j - 1 (the 'unbiased' sample variance). EM's M step is a maximum-likelihood "
+                    "estimate: sum_i r_ij (x_i - mu_j)^2 / W_j, divided by the total weight itself.",
+    "var_unweighted_term": "the new sample's term in the variance is missing its weight: add r_ij (x - mu_old)(x - mu_new) "
+                           "to W_j sigma_j^2, then divide by the new W_j.",
+    "var_unit_denominator": "your variances are divided by W_j + 1, as if the sample counted once. Divide by the "
+                            "weighted total W_j + r_ij, the same denominator as the mean's.",
+}
+
+
+def _weighted_call(func, W, mu, var, x, r):
+    """(counts, means, variances) from the student's function, or (None, message)."""
+    value, err = call(func, W.copy(), mu.copy(), var.copy(), x.copy(), r.copy())
+    if err:
+        return None, err
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        return None, "return three arrays: (counts, means, variances), the updated statistics."
+    out = []
+    for v, shape, what in zip(value, [W.shape, mu.shape, var.shape],
+                              ["counts W_j, shape (M,)", "means, shape (M, d)", "variances, shape (M, d)"]):
+        arr, err = as_array(v, shape, what)
+        if err:
+            return None, err
+        out.append(arr)
+    return tuple(out), None
+
+
+def _weighted_diagnose(got, variants) -> str:
+    """The hint for the first part (counts, means, variances) that is off."""
+    right = variants["right"]
+    names = ("counts", "means", "variances")
+    for part in range(3):
+        if np.allclose(got[part], right[part], rtol=1e-7, atol=1e-9):
+            continue
+        for key, value in variants.items():
+            if key != "right" and len(value) > part and np.allclose(got[part], value[part], rtol=1e-7, atol=1e-9):
+                return _WEIGHTED_HINTS[key]
+        return (f"your {names[part]} are {np.round(got[part], 6).tolist()}, expected "
+                f"{np.round(right[part], 6).tolist()}.")
+    return ""
+
+
+def check_weighted_running_update(weighted_running_update) -> CheckResult:
+    """Check ``weighted_running_update(counts, means, variances, x, resp) -> (counts, means, variances)``.
+
+    One sample x (shape (d,)) with responsibilities resp (shape (M,)) is added to the weighted running
+    statistics of M components: counts W_j = sum_i r_ij (M,), weighted means (M, d), weighted per-feature
+    1/W_j variances (M, d). After a whole stream they must equal the statistics the M step uses.
+    Introduced in ``notebooks/06_online_updates.ipynb``.
+    """
+    name = "weighted_running_update"
+    for label, (W, mu, var, x, r) in _weighted_cases():
+        got, err = _weighted_call(weighted_running_update, W, mu, var, x, r)
+        if err:
+            return report(False, err, name)
+        variants = _weighted_variants(W, mu, var, x, r)
+        right = variants["right"]
+        if all(np.allclose(g, e, rtol=1e-7, atol=1e-9) for g, e in zip(got, right)):
+            continue
+        if label == "far" and np.allclose(got[0], right[0]) and np.allclose(got[1], right[1], rtol=1e-12):
+            return report(False, "right near 0, wrong for data near 1e8: your variance goes through <x^2> - <x>^2, "
+                                 "which cancels catastrophically far from the origin. Update the centred spread "
+                                 "W_j sigma_j^2 with r (x - mu_old)(x - mu_new) instead.", name)
+        return report(False, f"on the {label} case: " + _weighted_diagnose(got, variants), name)
+    for offset in (0.0, 1e8):                       # a whole stream from nothing = the statistics of the M step
+        X, R = _weighted_stream(offset)
+        W, mu, var = np.zeros(3), np.zeros((3, 2)), np.zeros((3, 2))
+        for x, r in zip(X, R):
+            state, err = _weighted_call(weighted_running_update, W, mu, var, x, r)
+            if err:
+                return report(False, err, name)
+            W, mu, var = state
+        Nj = R.sum(axis=0)
+        exp_mu = (R.T @ (X - offset)) / Nj[:, None] + offset
+        exp_var = np.stack([R[:, j] @ (X - exp_mu[j]) ** 2 for j in range(3)]) / Nj[:, None]
+        if not (np.allclose(W, Nj, rtol=1e-9) and np.allclose(mu, exp_mu, rtol=1e-12, atol=1e-8)
+                and np.allclose(var, exp_var, rtol=1e-6)):
+            where = "starting from counts 0" if offset == 0 else "for data near 1e8"
+            return report(False, f"each single update is right, but after a stream of 40 samples ({where}) your "
+                                 "statistics differ from the M step's N_j = sum_i r_ij, mu_j = sum_i r_ij x_i / N_j, "
+                                 "sigma_jk^2 = sum_i r_ij (x_ik - mu_jk)^2 / N_j. The first sample of a component with "
+                                 "W_j = 0 must give mu_j = x and sigma_j^2 = 0.", name)
     return report(True, "", name)
 
 

@@ -1,0 +1,168 @@
+"""Lesson 6's exercise check: ``weighted_running_update`` accepts right answers and names each classic mistake.
+
+The right answer is written here independently with numpy (a student's own code must pass), then one
+wrong answer per hint branch, each built so that it really reaches that branch, plus the stub, a
+crashing function and wrong return shapes.
+"""
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from emcourse.exercises import checks
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def solution_code(notebook: str, starts_with: str) -> str:
+    """The python block inside the markdown cell of ``notebook`` whose solution fold defines the exercise."""
+    for cell in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells:
+        if cell.cell_type == "markdown" and "<details>" in cell.source and starts_with in cell.source:
+            return cell.source.split("```python\n", 1)[1].split("```", 1)[0]
+    raise AssertionError(f"no solution fold with {starts_with!r} in {notebook}")
+
+
+def _run(check, func, passed, fragment, capsys):
+    with np.errstate(all="ignore"):
+        res = check(func)
+    out = capsys.readouterr().out
+    assert bool(res) is passed and res.passed is passed
+    assert fragment in res.message and fragment in out
+    assert (checks.PASSED in res.message) is passed
+    assert "all tests passed" not in res.message and "all tests passed" not in out
+    return res
+
+
+# --- a right answer (weighted Welford) and the same update with one piece wrong ------------------------------
+
+def _update(W, mu, var, x, r, *, count=None, step=None, term=None, denominator=None):
+    W, mu, var, x, r = (np.asarray(a, dtype=float) for a in (W, mu, var, x, r))
+    Wn = W + r if count is None else count(W, r)
+    delta = x - mu
+    mu_n = mu + (r / Wn)[:, None] * delta if step is None else step(W, Wn, r, mu, delta)
+    m2_term = r[:, None] * delta * (x - mu_n) if term is None else term(r, delta, x, mu_n)
+    den = Wn if denominator is None else denominator(W, Wn, r)
+    return Wn, mu_n, (W[:, None] * var + m2_term) / den[:, None]
+
+
+def right(W, mu, var, x, r):
+    return _update(W, mu, var, x, r)
+
+
+def right_loop(W, mu, var, x, r):
+    """The same, one component at a time, with Welford's variance form sigma^2 += (r / W)(d (x - mu_new) - sigma^2)."""
+    W, mu, var = np.array(W, float), np.array(mu, float), np.array(var, float)
+    for j in range(len(W)):
+        W[j] += r[j]
+        d = x - mu[j]
+        mu[j] += r[j] / W[j] * d
+        var[j] += r[j] / W[j] * (d * (x - mu[j]) - var[j])
+    return W, mu, var
+
+
+def naive(W, mu, var, x, r):
+    """Through <x^2> - <x>^2: right near 0, wrong far from it."""
+    Wn = W + r
+    mu_n = mu + (r / Wn)[:, None] * (x - mu)
+    second = (W[:, None] * (var + mu ** 2) + r[:, None] * x ** 2) / Wn[:, None]
+    return Wn, mu_n, second - mu_n ** 2
+
+
+def count_plus_one(W, mu, var, x, r):
+    return _update(W, mu, var, x, r, count=lambda W, r: W + 1.0)
+
+
+def count_unchanged(W, mu, var, x, r):
+    Wn, mu_n, v = right(W, mu, var, x, r)
+    return np.asarray(W, float), mu_n, v
+
+
+def mean_ignores_weight(W, mu, var, x, r):
+    return _update(W, mu, var, x, r, step=lambda W, Wn, r, mu, d: mu + d / Wn[:, None])
+
+
+def mean_old_count(W, mu, var, x, r):
+    return _update(W, mu, var, x, r, step=lambda W, Wn, r, mu, d: mu + (r / W)[:, None] * d)
+
+
+def var_old_mean_twice(W, mu, var, x, r):
+    return _update(W, mu, var, x, r, term=lambda r, d, x, mu_n: r[:, None] * d * d)
+
+
+def var_new_mean_twice(W, mu, var, x, r):          # slide 23 with weights
+    return _update(W, mu, var, x, r, term=lambda r, d, x, mu_n: r[:, None] * (x - mu_n) ** 2)
+
+
+def var_unbiased(W, mu, var, x, r):
+    return _update(W, mu, var, x, r, denominator=lambda W, Wn, r: Wn - 1.0)
+
+
+def var_unweighted_term(W, mu, var, x, r):
+    return _update(W, mu, var, x, r, term=lambda r, d, x, mu_n: d * (x - mu_n))
+
+
+def var_unit_denominator(W, mu, var, x, r):
+    return _update(W, mu, var, x, r, denominator=lambda W, Wn, r: W + 1.0)
+
+
+def zero_count_nan(W, mu, var, x, r):
+    """Right, except that a component starting with W = 0 gets NaN (0/0 in its first variance)."""
+    Wn, mu_n, v = right(W, mu, var, x, r)
+    v = np.where((np.asarray(W) == 0)[:, None], np.nan, v)
+    return Wn, mu_n, v
+
+
+def stub(*args):
+    raise NotImplementedError("exercise 6: weighted_running_update")
+
+
+@pytest.mark.parametrize("func, passed, fragment", [
+    (right, True, "public checks passed"),
+    (right_loop, True, "public checks passed"),
+    (lambda *a: tuple(v.tolist() for v in right(*a)), True, "public checks passed"),
+    (stub, False, "not yet implemented"),
+    (lambda *a: 1 / 0, False, "your function raised ZeroDivisionError"),
+    (lambda *a: right(*a)[:2], False, "return three arrays: (counts, means, variances)"),
+    (lambda *a: (right(*a)[0], right(*a)[1], right(*a)[2][:, 0]), False, "expected (3, 2) (variances, shape (M, d))"),
+    (lambda *a: None, False, "return three arrays"),
+    (count_plus_one, False, "soft* count: add the sample's weight r_ij, not 1"),
+    (count_unchanged, False, "your counts did not change"),
+    (mean_ignores_weight, False, "whatever the weight"),
+    (mean_old_count, False, "with the OLD total"),
+    (var_old_mean_twice, False, "use the OLD mean twice"),
+    (var_new_mean_twice, False, "slide 23's recursion with weights"),
+    (var_unbiased, False, "divided by W_j - 1"),
+    (var_unweighted_term, False, "term in the variance is missing its weight"),
+    (var_unit_denominator, False, "divided by W_j + 1"),
+    (naive, False, "right near 0, wrong for data near 1e8"),
+    (zero_count_nan, False, "starting from counts 0"),
+])
+def test_weighted_running_update_check(func, passed, fragment, capsys):
+    _run(checks.check_weighted_running_update, func, passed, fragment, capsys)
+
+
+def test_weighted_running_update_generic_hint_names_the_part(capsys):
+    def scaled_means(W, mu, var, x, r):
+        Wn, mu_n, v = right(W, mu, var, x, r)
+        return Wn, 1.01 * mu_n, v
+    res = _run(checks.check_weighted_running_update, scaled_means, False, "on the near case: your means are", capsys)
+    assert "expected" in res.message
+
+
+def test_with_unit_weights_the_right_answer_is_welford():
+    """The bridge the lesson draws: r = 1 for every sample is slide 22 plus Welford (exact 4.0 on the toy data)."""
+    toy = np.array([2.0, 4, 4, 4, 5, 5, 7, 9])
+    W, mu, var = np.zeros(1), np.zeros((1, 1)), np.zeros((1, 1))
+    for x in toy:
+        W, mu, var = right(W, mu, var, np.array([x]), np.ones(1))
+    assert (W[0], mu[0, 0], var[0, 0]) == (8.0, 5.0, 4.0)
+
+
+def test_the_solution_shown_in_lesson_6_passes(capsys):
+    """The code behind the notebook's "Show a solution" fold, run as a student would paste it."""
+    namespace = {"np": np}
+    exec(solution_code("06_online_updates.ipynb", "def weighted_running_update"), namespace)
+    _run(checks.check_weighted_running_update, namespace["weighted_running_update"], True, "public checks passed",
+         capsys)
