@@ -9,10 +9,12 @@ topic; notebooks call them as ``em.exercises.checks.check_...``.
 from ._common import PASSED, CheckResult
 from .densities import check_log_likelihood, check_mixture_pdf
 from .em import check_e_step, check_em_loop, check_m_step
+from .em_in_action import check_choose_n_components, check_success_rate
 from .gradients import check_mean_gradient
 from .online import check_starved, check_welford
+from .practice import check_kmeans_step
 from .smem import check_merge_criterion, check_split_criterion
 
 __all__ = ["PASSED", "CheckResult", "check_mixture_pdf", "check_log_likelihood", "check_mean_gradient", "check_e_step",
            "check_m_step", "check_em_loop", "check_welford", "check_starved", "check_merge_criterion",
-           "check_split_criterion"]
+           "check_split_criterion", "check_success_rate", "check_choose_n_components", "check_kmeans_step"]
