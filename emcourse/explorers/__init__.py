@@ -9,6 +9,7 @@ from .artmap import ArtmapExplorer, MatchTrackingExplorer
 from .densities import MixtureDensity1D, MixtureDensity2D
 from .em import EMExplorer
 from .gradient import GradientDescentExplorer
+from .kmeans import KMeansLimitExplorer
 from .likelihood import LikelihoodExplorer
 from .mfa import ReconstructionExplorer
 from .online import OnlineEMExplorer, RunningVarianceExplorer
@@ -17,4 +18,4 @@ from .smem import SMEMExplorer
 
 __all__ = ["Explorer", "MixtureDensity1D", "MixtureDensity2D", "LikelihoodExplorer", "GradientDescentExplorer",
            "EMExplorer", "RunningVarianceExplorer", "OnlineEMExplorer", "ArtmapExplorer", "MatchTrackingExplorer",
-           "SMEMExplorer", "ReconstructionExplorer", "progress"]
+           "SMEMExplorer", "ReconstructionExplorer", "KMeansLimitExplorer", "progress"]

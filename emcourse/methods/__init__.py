@@ -12,8 +12,10 @@ module                    what                                            lesson
 :mod:`.smem`              split-and-merge EM                              8
 :mod:`.mfa`               mixtures of factor analysers                    9
 :mod:`.heuristic`         the cheap heuristic of slide 30                 10
+:mod:`.kmeans`            k-means as the sigma -> 0 limit of EM           11
+:mod:`.map_em`            MAP EM with an inverse-Wishart prior            11
 ========================  ==============================================  ========
 """
-from . import artmap, classify, gradient, heuristic, mfa, online_em, restarts, running, smem
+from . import artmap, classify, gradient, heuristic, kmeans, map_em, mfa, online_em, restarts, running, smem
 
-__all__ = ["gradient", "restarts", "running", "online_em", "artmap", "classify", "smem", "mfa", "heuristic"]
+__all__ = ["gradient", "restarts", "running", "online_em", "artmap", "classify", "smem", "mfa", "heuristic", "kmeans", "map_em"]

@@ -10,8 +10,10 @@ from ._common import PASSED, CheckResult
 from .artmap import check_match_tracking_step
 from .densities import check_log_likelihood, check_mixture_pdf
 from .em import check_e_step, check_em_loop, check_m_step
+from .em_in_action import check_choose_n_components, check_success_rate
 from .gradients import check_mean_gradient, check_mean_gradient_2d
 from .online import check_starved, check_weighted_running_update, check_welford
+from .practice import check_kmeans_step
 from .smem import check_merge_criterion, check_split_criterion
 
 __all__ = ["PASSED", "CheckResult", *sorted(name for name in dir() if name.startswith("check_"))]
