@@ -21,9 +21,14 @@ full        [1, x_1..x_d, x_a x_b for a <= b]       1 + d + d(d+1)/2
 * E step: the (n_samples, n_components) matrix of log P_j + log p(x_i|j) is ``Phi @ W``.
 * M step: the sufficient statistics (counts, first and second moments) are ``resp.T @ Phi``.
 
-The data are processed in blocks of ``CHUNK`` samples, and the shifted log-responsibilities
-are clipped at ``-700`` before ``exp`` (exp of a number below about -708 underflows to a
-subnormal, which is several times slower; e^-700 ~ 1e-304 changes nothing in float64 sums).
+The data are processed in blocks of ``CHUNK`` samples (half that when there are 32 features or
+more, so a block of features stays in cache), and the shifted log-responsibilities are clipped at
+``-700`` before ``exp`` (exp of a number below about -708 underflows to a subnormal, which is
+several times slower; e^-700 ~ 1e-304 changes nothing in float64 sums). The block products are
+small, so BLAS runs on one thread during the loop: split over two threads each product waits for
+both, which gains little on an idle machine and loses a lot when the other core is busy (measured
+in ``benchmarks/bench_em.py``: full covariances, d = 16, N = 1e5 went from about 0.3 to about 0.1 of
+scikit-learn's time per iteration).
 
 Numerical care
 --------------
@@ -36,6 +41,7 @@ than about 1e-11 relative.
 from __future__ import annotations
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ._covariance import covariance_kind
 from ._numerics import EPS10, LOG_2PI
@@ -45,7 +51,15 @@ CANCELLATION_LIMIT = 1e4
 CLIP = -700.0
 
 
-CHUNK = 8192  # samples per block; measured best on 2 cores for every type and d in benchmarks/bench_em.py
+CHUNK = 8192  # samples per block (half that for n_phi >= 32); measured on 2 cores in benchmarks/bench_em.py
+_BLAS = []    # the BLAS thread-pool controller, made once on first use (scanning the libraries takes time)
+
+
+def _one_blas_thread():
+    """A context in which BLAS uses one thread (threadpoolctl, a dependency of scikit-learn)."""
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController().select(user_api="blas"))
+    return _BLAS[0].limit(limits=1)
 
 
 class FeatureMap:
@@ -73,7 +87,7 @@ class FeatureMap:
         PhiT[0] = 1.0
         PhiT[1:1 + d] = XcT
         self.kind.fill_quadratic(PhiT[1 + d:], XcT)
-        self.chunk = CHUNK
+        self.chunk = CHUNK if self.n_phi < 32 else CHUNK // 2
 
     # --- E step ------------------------------------------------------------
     def weights_matrix(self, mix: Mixture) -> tuple[np.ndarray, np.ndarray]:
@@ -129,9 +143,17 @@ class FeatureMap:
         n, n_components = self.n_samples, mix.n_components
         WT, risky = self.weights_matrix(mix)
         respT = np.empty((n_components, n)) if resp_out is None or resp_out.shape != (n_components, n) else resp_out
-        stats = np.zeros((n_components, self.n_phi))
+        if n <= self.chunk:
+            return respT.T, *self._e_blocks(mix, WT, risky, respT, sample_weight, log_p_out)
+        with _one_blas_thread():
+            return respT.T, *self._e_blocks(mix, WT, risky, respT, sample_weight, log_p_out)
+
+    def _e_blocks(self, mix, WT, risky, respT, sample_weight, log_p_out):
+        """The block loop of :meth:`e_and_stats`: fills ``respT``, returns (log-likelihood, statistics)."""
+        n, step = self.n_samples, self.chunk
+        stats = np.zeros((WT.shape[0], self.n_phi))
         total = 0.0
-        step = self.chunk
+        clip = np.full(min(n, step), CLIP)        # maximum() with a row is several times faster than with a scalar
         for start in range(0, n, step):
             stop = min(n, start + step)
             PhiT_c = self.PhiT[:, start:stop]
@@ -141,10 +163,10 @@ class FeatureMap:
                 A[risky] = mix.weighted_log_pdf(self.X[start:stop])[:, risky].T
             m = A.max(axis=0)
             A -= m
-            np.maximum(A, CLIP, out=A)
+            np.maximum(A, clip[:stop - start], out=A)
             np.exp(A, out=A)
             s = A.sum(axis=0)
-            A /= s
+            A *= 1.0 / s                              # one division per sample, not per entry
             log_p = m + np.log(s)
             if log_p_out is not None:
                 log_p_out[start:stop] = log_p
@@ -154,7 +176,7 @@ class FeatureMap:
                 A *= sample_weight[start:stop]
                 total += float(sample_weight[start:stop] @ log_p)
             stats += A @ PhiT_c.T
-        return respT.T, total, stats
+        return total, stats
 
     # --- M step ------------------------------------------------------------
     def m_step_from_stats(self, stats: np.ndarray, resp: np.ndarray, reg_covar: float):

@@ -18,6 +18,7 @@ REQUIREMENTS = (
     ("pillow", "PIL", "10.0", "reading the sample images of lesson 9"),
     ("scikit-learn", "sklearn", "1.3", "reference results and bundled data sets"),
     ("tqdm", "tqdm", "4.66", "progress bars on slow cells"),
+    ("threadpoolctl", "threadpoolctl", "3.1", "fast EM (one BLAS thread for small products)"),
 )
 FIX = "From the course folder run `make lab` (it installs the pinned versions in .venv), then pick the kernel of .venv."
 
