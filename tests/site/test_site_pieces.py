@@ -108,12 +108,15 @@ FIGURE = ('import matplotlib.pyplot as plt\nimport ipywidgets as widgets\n'
           'display(widgets.IntSlider(description="n"))')
 
 
-def test_a_small_site_builds_with_a_failing_exercise_stub_a_titled_figure_and_a_widget(tmp_path):
+def test_a_small_site_builds_with_a_failing_exercise_stub_a_titled_figure_a_widget_and_a_page(tmp_path):
     folder = notebook(tmp_path, "ok", STUB, FIGURE, tags={STUB: ["raises-exception"]})
+    (folder / "slides.md").write_text("# Slide index\n\n- Slide 2: [lesson 1](01_ok.ipynb)\n")
     small_build(tmp_path, folder)
     html = (tmp_path / "site" / "01_ok.html").read_text()
     assert "NotImplementedError" in html and 'alt="Figure: a rising line"' in html
     assert "Interactive controls (n)" in html and "?urlpath=lab/tree/notebooks/01_ok.ipynb" in html
+    assert 'href="slides.html"' in html                                  # a markdown page follows the lessons
+    assert 'href="01_ok.html"' in (tmp_path / "site" / "slides.html").read_text()
 
 
 @pytest.mark.parametrize("source, message", [
