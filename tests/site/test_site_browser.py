@@ -17,6 +17,16 @@ SHOT = next((page for page in PAGES if page.startswith("01_")), PAGES[-1])   # k
 
 HEADINGS = """() => [...document.querySelectorAll('article.bd-article :is(h1,h2,h3,h4,h5,h6)')]
                    .map(h => Number(h.tagName[1]))"""
+# pictures, equations, code and tables that stick out of a phone screen without a scroll box of their own
+CUT_OFF = """() => { const W = window.innerWidth, out = [];
+  for (const el of document.querySelectorAll('article.bd-article :is(mjx-container > svg, img, pre, table, .admonition)')) {
+    let box = el;
+    for (let a = el; a && !a.matches('article.bd-article'); a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll') { box = a; break; } }
+    const r = box.getBoundingClientRect();
+    if (r.width > 0 && (r.right > W + 1 || r.left < -1))
+      out.push(`${el.tagName} ${Math.round(r.left)}..${Math.round(r.right)} px: ${(el.textContent || '').slice(0, 40)}`); }
+  return out; }"""
 IMAGES = """() => [...document.querySelectorAll('article.bd-article img')].map(img => ({
                    alt: img.getAttribute('alt') || '', loaded: img.complete && img.naturalWidth > 0,
                    visible: img.getBoundingClientRect().width > 0}))"""
@@ -84,6 +94,7 @@ def test_page_fits_a_phone_screen(site, reader, page):
     width = reader.page.evaluate("() => document.documentElement.scrollWidth")
     shot = reader.screenshot(f"site-phone-{page}.png") if page == SHOT else None
     assert width <= PHONE["width"], f"{page} is {width} px wide on a {PHONE['width']} px screen {shot or ''}"
+    assert reader.page.evaluate(CUT_OFF) == [], f"{page}: cut off on a phone {shot or ''}"
 
 
 def test_search_finds_lessons_offline(site, reader):
