@@ -1,16 +1,20 @@
 # emcourse: two commands.
 #   make lab    set up .venv (pinned lock + the course package) and open the course in JupyterLab
-#   make test   set up the same .venv and run every test (unit tests + every notebook under nbval)
-# Other targets: make bench / bench-browser (speed benchmarks), make lock (regenerate binder/requirements.txt), make clean.
+#   make test   set up the same .venv (+ MathJax from npm, for the website test) and run every test
+#               (unit tests, every notebook under nbval, the browser tests, the website build)
+# Other targets: make site (the course as a static website in site/), make bench / bench-browser (speed benchmarks),
+# make lock (regenerate binder/requirements.txt), make clean.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LOCK   := binder/requirements.txt
+# what the website serves from its own folder (MathJax), pinned in book/package-lock.json
+NPM_STAMP := book/node_modules/.installed
 PORT   ?= 8888
 
-.PHONY: lab test setup bench bench-browser lock clean
+.PHONY: lab test site setup bench bench-browser lock clean
 
 setup: $(STAMP)
 
@@ -30,13 +34,22 @@ $(STAMP): $(LOCK) pyproject.toml
 	fi
 	touch $(STAMP)
 
+$(NPM_STAMP): book/package.json book/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found; the course website needs it to install MathJax. Debian/Ubuntu: sudo apt-get install nodejs npm"; exit 1; }
+	cd book && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 # token authentication stays on (JupyterLab's default); --allow-root only when run as root (e.g. in a container)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(if $(filter 0,$(shell id -u)),--allow-root,) \
 	  notebooks/00_start_here.ipynb
 
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pytest
+
+# every lesson executed (cached in build/jupyter-cache) and rendered as a static website: open site/index.html
+site: $(STAMP) $(NPM_STAMP)
+	$(PY) book/build.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_em.py
@@ -55,4 +68,4 @@ lock:
 	  /tmp/emcourse-lock/bin/pip freeze --exclude emcourse | LC_ALL=C sort -f; } > $(LOCK)
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info site book/node_modules

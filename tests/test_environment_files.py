@@ -12,9 +12,25 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def pyproject_requirements():
+    """The packages `pip install -e '.[test]'` asks for: the dependencies, the test extra and the extras it
+    names on the course itself (``emcourse[site]``)."""
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    reqs = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]
+    extras = data["project"]["optional-dependencies"]
+    reqs, todo = list(data["project"]["dependencies"]), ["test"]
+    while todo:
+        for r in extras[todo.pop()]:
+            req = Requirement(r)
+            if canonicalize_name(req.name) == "emcourse":
+                todo += sorted(req.extras)
+            else:
+                reqs.append(r)
     return {canonicalize_name(Requirement(r).name): Requirement(r) for r in reqs}
+
+
+def test_the_test_extra_includes_the_site_extra():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert "emcourse[site]" in extras["test"]
+    assert {"sphinx", "myst-nb", "jupyter-cache"} <= set(pyproject_requirements())
 
 
 def lock():

@@ -8,8 +8,10 @@
 * The figure is shown as a PNG in an :class:`ipywidgets.Image` (rendered by Agg at dpi 100, as the
   inline backend does) in a fixed-height box, with a text readout (:meth:`Explorer.summary`) under it:
   the numbers shown, for tests, screen readers and anyone who prefers numbers.
-* Without a kernel (nbconvert, a static page, a repository viewer) an explorer still shows its picture
-  and its readout: its rich display carries a PNG and the summary text besides the widget.
+* Without a kernel (nbconvert, the course website, a repository viewer) an explorer still shows its picture
+  and its readout: its rich display carries, besides the widget, a PNG, the summary text, and an HTML
+  version of both (:func:`static_html`: the picture with the summary as its alt text, the readout, and one
+  line saying that the controls need a running kernel, with a link to run the course).
 * Explorers render once when built. Every callback is a hot path: no re-layout, no re-running of
   algorithms that a stored history can answer, and no model maths (that belongs to the engine, the
   methods or :mod:`emcourse.plotting`).
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import html
+import struct
 
 import ipywidgets as widgets
 import numpy as np
@@ -28,6 +31,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ._png import canvas_png
+
+#: where a reader without a kernel can run the course (the README's Binder badge, opened on the lessons);
+#: the course website (book/_ext/emcourse_site.py) points each explorer's link at its own lesson instead
+RUN_URL = "https://mybinder.org/v2/gh/emcourse/emcourse/main?urlpath=lab/tree/notebooks"
+#: the HTML class of the line that says the controls need a running kernel
+NEEDS_KERNEL_CLASS = "emcourse-needs-kernel"
 
 SLIDER_STYLE = {"description_width": "110px"}
 SLIDER_LAYOUT = widgets.Layout(width="340px")
@@ -176,17 +185,49 @@ class Explorer:
         return bytes(self.image.value)
 
     def _repr_mimebundle_(self, **kwargs):
-        """The widget, and for viewers without a kernel its current picture (PNG) and readout (plain text)."""
+        """The widget, and for viewers without a kernel its current picture (PNG), readout (plain text) and
+        both as HTML (:func:`static_html`). JupyterLab shows the live widget."""
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         data = dict(data)
-        data["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        data["text/plain"] = self.summary()
+        png, summary = self.png(), self.summary()
+        data["image/png"] = base64.b64encode(png).decode("ascii")
+        data["text/plain"] = summary
+        data["text/html"] = static_html(png, summary)
         return data, metadata
 
     def display(self):
         """Display the explorer (same as leaving it as the last expression of a cell)."""
         display(self)
+
+
+def static_html(png: bytes, summary: str) -> str:
+    """An explorer as a page without a kernel shows it: the picture (alt text: the summary), the readout,
+    and one line saying that the controls need a running kernel, with a link to run the course.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb``.
+
+    Parameters
+    ----------
+    png : bytes
+        The picture, a PNG file's bytes.
+    summary : str
+        :meth:`Explorer.summary`: the numbers shown.
+
+    Returns
+    -------
+    str
+        A self-contained HTML fragment (the PNG is inlined as a ``data:`` URI).
+    """
+    width, height = struct.unpack(">II", png[16:24])            # the PNG header's IHDR chunk
+    source = base64.b64encode(png).decode("ascii")
+    return (f'<div class="emcourse-explorer-static">'
+            f'<img src="data:image/png;base64,{source}" alt="{html.escape(summary, quote=True)}" '
+            f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
+            f'<pre class="emcourse-readout">{html.escape(summary)}</pre>'
+            f'<p class="{NEEDS_KERNEL_CLASS}">A still picture of the explorer as it opens: its controls need a running '
+            f'kernel. <a href="{RUN_URL}">Run this lesson</a> on Binder, or on your computer with '
+            f'<code>make lab</code>.</p></div>')
 
 
 def weights_from_raw(raw) -> tuple[np.ndarray, bool]:
