@@ -255,4 +255,5 @@ def assert_close(got, expected, what: str, *, rtol: float = 1e-7, atol: float = 
     if not np.allclose(arr, expected, rtol=rtol, atol=atol, equal_nan=False):
         i = np.unravel_index(int(np.argmax(np.abs(arr - expected) - rtol * np.abs(expected))), arr.shape) \
             if arr.ndim else ()
-        raise AssertionError(f"{what}: at index {tuple(int(k) for k in i)} expected {expected[i]!r}, got {arr[i]!r}")
+        raise AssertionError(f"{what}: at index {tuple(int(k) for k in i)} expected {float(expected[i])!r}, "
+                             f"got {float(arr[i])!r}")

@@ -32,7 +32,6 @@ from __future__ import annotations
 import _queue
 import _socket
 import _thread
-import dis
 import functools
 import os
 import sys
@@ -77,26 +76,15 @@ STUDENT, GUARD, ENTRY, COURSE, SPOOF, LIB = "student", "guard", "entry", "course
 # --- where a piece of code comes from -------------------------------------------------------------------
 
 def _fingerprint(code: CodeType, place: bool) -> tuple:
-    """Exact (``place``: bytecode and first line, to tell the course's real code) or loose (instructions, names and
-    constants, whatever the file, line or context: to recognise a copy) description of a code object."""
+    """Exact (``place``: bytecode and first line, to tell the course's real code) or loose (names, variable names,
+    constants and arguments, whatever the file, line or context: to recognise a copy) description of a code object."""
     consts = tuple(_fingerprint(c, place) if isinstance(c, CodeType) else (type(c).__name__, repr(c))
                    for c in code.co_consts)
     if place:
         return (code.co_name, code.co_code, code.co_names, code.co_varnames, consts, code.co_firstlineno)
-    # the compiler picks LOAD_METHOD or LOAD_ATTR by context (a name imported in the same source or not)
-    ops = tuple(("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname, _operand(i))
-                for i in dis.get_instructions(code) if i.opname not in ("CACHE", "PRECALL", "NOP", "EXTENDED_ARG"))
-    return (code.co_name, ops, code.co_varnames, consts)
-
-
-def _operand(instruction):
-    if instruction.opcode in _JUMPS:
-        return None
-    value = instruction.argval
-    return value.co_name if isinstance(value, CodeType) else value if isinstance(value, str) else repr(value)
-
-
-_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+    # names, variable names, constants and arguments, not the bytecode: the compiler picks LOAD_METHOD or LOAD_ATTR
+    # by context (a name imported in the same source or not), so a copy's bytecode may differ from the original's
+    return (code.co_name, code.co_names, code.co_varnames, consts, code.co_argcount, code.co_kwonlyargcount)
 
 
 def _all_codes(code: CodeType):
@@ -137,7 +125,7 @@ def _course_copies() -> dict:
                 if not name.endswith(".py") or path in _ENTRY_FILES or path == _HERE or root == _CHECKS_DIR:
                     continue
                 for code in _file_codes(path).values():
-                    if not code.co_name.startswith("<") and len(code.co_code) >= 40:
+                    if not code.co_name.startswith("<") and len(code.co_names) + len(code.co_varnames) >= 6:
                         _COPIES[_fingerprint(code, False)] = _describe(code)
         _COPIES.setdefault(None, "")
     return _COPIES
@@ -423,6 +411,12 @@ def _materialise(value, depth: int = 0):
     if arr.dtype.hasobject:
         if arr.ndim and arr.size:
             return np.array([_materialise(v, depth + 1) for v in arr.ravel().tolist()], dtype=object).reshape(arr.shape)
+        for convert in (float, int):                  # a number-like object: convert it now, under the guard
+            if hasattr(kind, f"__{convert.__name__}__"):
+                try:
+                    return convert(value)
+                except Exception:                     # noqa: BLE001
+                    break
         return Unreadable(f"a {kind.__name__} object")
     return np.array(arr, copy=True)
 

@@ -82,7 +82,10 @@ def check_artmap_vote(artmap_vote) -> CheckResult:
     Used in homework 5 (``homework/source/hw5_artmap_heuristic``).
     """
     name = "artmap_vote"
-    A, means, sigmas, counts, labels = _categories()
+    rng = np.random.default_rng(4)       # eight random categories: the vote, winner-take-all and rho all differ here
+    means, sigmas = rng.uniform(0, 1, (8, 2)), rng.uniform(0.03, 0.3, (8, 2))
+    counts, labels = rng.integers(1, 40, 8), rng.choice([0, 1, 2], 8)
+    A = rng.uniform(-0.1, 1.1, (40, 2))
     for rho, floor in ((0.0, 0.0), (0.5, 0.0), (0.2, 0.08)):
         value, err = call(artmap_vote, A.copy(), means.copy(), sigmas.copy(), counts.copy(), labels.copy(), rho, floor)
         got, err = (None, err) if err else as_array(value, (len(A),), "one class label per sample, shape (N,)")
