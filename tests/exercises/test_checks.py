@@ -515,5 +515,5 @@ def test_a_lesson_check_tells_a_student_who_calls_the_course(capsys):
 
     assert np.allclose(delegating_pdf(np.array([0.0]), np.array([1.0]), np.array([0.0]), np.array([1.0])),
                        1 / np.sqrt(2 * np.pi))                     # it computes the right answer ...
-    res = _run(checks.check_mixture_pdf, delegating_pdf, False, "mixture_pdf must do the work itself", capsys)
+    res = _run(checks.check_mixture_pdf, delegating_pdf, False, "mixture_pdf: your function must do the work itself", capsys)
     assert "emcourse.mixture.Mixture" in res.message and "numpy, scipy.special" in res.message   # ... and is told why

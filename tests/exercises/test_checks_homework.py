@@ -76,4 +76,4 @@ def test_a_delegating_answer_is_told_what_it_used(assignment, name):
     ns = H.namespace(nb, DELEGATING[assignment][0], prelude=PRELUDE.get(assignment, ""))
     result = run(getattr(checks, f"check_{name}"), ns[name])
     assert not result.passed
-    assert f"{name} must do the work itself, but it" in result.message and "numpy, scipy.special" in result.message
+    assert f"{name}: your function must do the work itself, but it" in result.message and "numpy, scipy.special" in result.message

@@ -306,7 +306,7 @@ def check_it(X, w, mu, var):
 """, "check_it")
     outcome = run_guarded(func, X, W, MU, VAR)
     printed = capsys.readouterr().out
-    assert "must do the work itself" in printed and "emcourse.mixture.Mixture" in printed
+    assert "your function must do the work itself" in printed and "emcourse.mixture.Mixture" in printed
     assert outcome.delegated
 
 

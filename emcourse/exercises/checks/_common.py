@@ -45,7 +45,7 @@ def call(func, *args):
     """
     outcome = run_guarded(func, *args)
     if outcome.violations:
-        return None, explain(getattr(func, "__name__", "your function"), outcome)
+        return None, explain("your function", outcome)
     exc = outcome.error
     if isinstance(exc, NotImplementedError):
         return None, "not yet implemented (the function still raises NotImplementedError). Write it, run its cell, then run this check again."
