@@ -157,7 +157,7 @@ def check_bic_score(bic_score) -> CheckResult:
             continue
         if np.isclose(got, expected + np.log(N), rtol=1e-10):
             hint = f"one parameter too many: the M weights sum to 1, so only M - 1 = {M - 1} of them are free."
-        elif ctype == "full" and np.isclose(got, -2 * ll + (p - M * d * (d + 1) // 2 + M * d * d) * np.log(N)):
+        elif d > 1 and np.isclose(got, -2 * ll + (p - covariance_kind(ctype).n_parameters(M, d) + M * d * d) * np.log(N)):
             hint = "a symmetric d x d covariance has d (d + 1) / 2 free entries, not d^2."
         elif np.isclose(got, -2 * ll + p * np.log10(N), rtol=1e-10):
             hint = "BIC uses the natural logarithm of N."
