@@ -423,6 +423,13 @@ def test_errors_are_returned_not_raised_and_values_made_plain():
     assert np.array_equal(value[0][0], [0.0, 1.0, 2.0]) and type(value[1]["k"]) is np.ndarray
 
 
+def test_a_data_set_or_a_mixture_is_returned_as_such():
+    ds = em.datasets.make_grid(3, rng=0)
+    outcome = run_guarded(lambda: em.datasets.make_grid(3, rng=0))
+    assert outcome.violations == () and type(outcome.value) is type(ds) and np.array_equal(outcome.value.X, ds.X)
+    assert outcome.value.truth is not None and run_guarded(lambda m: m, ds.truth).value is ds.truth
+
+
 def test_nested_guards_and_state_restored():
     before = sys.getprofile(), threading.getprofile()
     inner = run_guarded(lambda: run_guarded(lambda: 3))
