@@ -441,14 +441,18 @@ def test_nested_guards_and_state_restored():
 def test_the_guard_costs_little_on_a_loop_implementation():
     func = student(HONEST["loops, math, constants, helpers, defaults naming globals"])
     big = np.tile(X, (8, 1))
-    t0 = time.perf_counter()
-    func(big, W, MU, VAR)
-    plain = time.perf_counter() - t0
     run_guarded(func, big, W, MU, VAR)                # classify every code object once
-    t0 = time.perf_counter()
-    outcome = run_guarded(func, big, W, MU, VAR)
-    guarded = time.perf_counter() - t0
-    assert outcome.violations == ()
+
+    def best_of_three(call):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+    plain = best_of_three(lambda: func(big, W, MU, VAR))
+    guarded = best_of_three(lambda: run_guarded(func, big, W, MU, VAR))
+    assert run_guarded(func, big, W, MU, VAR).violations == ()
     assert guarded < 6 * plain + 0.05, (plain, guarded)
 
 
