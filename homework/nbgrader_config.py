@@ -10,12 +10,13 @@ c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
-# Students' stubs name the exercise, as in homework/release (made by `python -m emcourse.homework`).
+# Students' stubs, as in homework/release (made without nbgrader by `python tools/release_homework.py homework`).
 c.ClearSolutions.code_stub = {"python": '# YOUR CODE HERE\nraise NotImplementedError("write your solution here")'}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Grading must not depend on cell structure: put back any graded cell a student deleted
-# (the hidden tests themselves find the student's functions by name in the notebook file).
+# Grading must not depend on cell structure: put back any graded cell a student deleted. The hidden tests take the
+# student's functions from the kernel (which has just run the whole notebook) and read the notebook file only for
+# what the kernel lacks (emcourse.exercises.grading); they run them under emcourse.exercises.guard.
 c.OverwriteCells.add_missing_cells = True
 
 # Each notebook runs in at most 5 minutes when autograded.

@@ -503,3 +503,17 @@ def test_check_result_is_truthy_only_when_passed(capsys):
     assert bad.message.startswith("merge_criterion: not yet implemented")
     out = capsys.readouterr().out
     assert "✓ merge_criterion: public checks passed" in out and "✗ merge_criterion: not yet implemented" in out
+
+
+# --- every check runs the student's function under the delegation guard -----------------------------------
+
+def test_a_lesson_check_tells_a_student_who_calls_the_course(capsys):
+    from emcourse.mixture import Mixture
+
+    def delegating_pdf(x, w, mu, s):
+        return Mixture(w, np.asarray(mu)[:, None], np.asarray(s) ** 2).pdf(np.asarray(x)[:, None])
+
+    assert np.allclose(delegating_pdf(np.array([0.0]), np.array([1.0]), np.array([0.0]), np.array([1.0])),
+                       1 / np.sqrt(2 * np.pi))                     # it computes the right answer ...
+    res = _run(checks.check_mixture_pdf, delegating_pdf, False, "mixture_pdf: your function must do the work itself", capsys)
+    assert "emcourse.mixture.Mixture" in res.message and "numpy, scipy.special" in res.message   # ... and is told why

@@ -1,6 +1,8 @@
 """What every public check shares: the result, the report line, calling the student's function safely.
 
-Introduced in ``notebooks/01_mixture_densities.ipynb`` (the first exercise).
+Introduced in ``notebooks/01_mixture_densities.ipynb`` (the first exercise). :func:`call` runs the student's
+function under the delegation guard (:mod:`emcourse.exercises.guard`), so a function that calls the course's own
+code (or another solving library) is told so by every check, exactly as the graded tests will judge it.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...mixture import Mixture
+from ..guard import explain, run_guarded
 
 PASSED = "public checks passed"
 
@@ -35,13 +38,20 @@ def report(passed: bool, message: str, name: str) -> CheckResult:
 
 
 def call(func, *args):
-    """Call the student's function; return (value, None) or (None, message)."""
-    try:
-        return func(*args), None
-    except NotImplementedError:
+    """Call the student's function under the guard; return (value, None) or (None, message).
+
+    The value is made plain (numbers, arrays, tuples, lists) while the guard is on. A function that uses the
+    course's code, or anything else a graded function may not use, gets a message saying what it used.
+    """
+    outcome = run_guarded(func, *args)
+    if outcome.violations:
+        return None, explain("your function", outcome)
+    exc = outcome.error
+    if isinstance(exc, NotImplementedError):
         return None, "not yet implemented (the function still raises NotImplementedError). Write it, run its cell, then run this check again."
-    except Exception as exc:  # a student's bug: say what it was, do not crash the notebook
+    if exc is not None:  # a student's bug: say what it was, do not crash the notebook
         return None, f"your function raised {type(exc).__name__}: {exc}"
+    return outcome.value, None
 
 
 def as_array(value, shape, what):

@@ -1,0 +1,323 @@
+"""Public checks of homework 5 (Gaussian ARTMAP and the cheap heuristic, lessons 7 and 10) and homework 6
+(split-and-merge EM and mixtures of factor analysers, lessons 8-9).
+
+Used in ``homework/source/hw5_artmap_heuristic`` and ``homework/source/hw6_smem_mfa``. Each check calls the
+student's function (under the delegation guard, through ``call``) on small cases, recognises the classic wrong
+answers and prints "public checks passed"; the graded tests use other cases.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...methods.artmap import GaussianARTMAP
+from ...methods.heuristic import starved_components
+from ...methods.mfa import MFA
+from ...methods.smem import candidate_triples, split_merge_init
+from ...mixture import Mixture
+from ._common import CheckResult, as_array, call, report
+
+
+def _near(a, b, rtol=1e-7, atol=1e-10) -> bool:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return a.shape == b.shape and bool(np.all(np.isfinite(a))) and np.allclose(a, b, rtol=rtol, atol=atol)
+
+
+# --- homework 5 --------------------------------------------------------------------------------------
+
+def _artmap(means, sigmas, counts, labels, rho=0.0, floor=0.0):
+    return GaussianARTMAP(rho=rho, sigma_min=floor).set_categories(means=means, sigmas=sigmas, counts=counts,
+                                                                   labels=labels)
+
+
+def _categories():
+    means = np.array([[0.2, 0.2], [0.8, 0.3], [0.5, 0.8], [0.55, 0.75]])
+    sigmas = np.array([[0.1, 0.05], [0.02, 0.2], [0.3, 0.3], [0.04, 0.04]])
+    counts = np.array([30, 5, 12, 2])
+    labels = np.array([0, 1, 2, 1])
+    A = np.array([[0.2, 0.25], [0.8, 0.35], [0.52, 0.78], [0.5, 0.6], [0.35, 0.25], [3.0, -2.0]])
+    return A, means, sigmas, counts, labels
+
+
+def check_artmap_log_choice(artmap_log_choice) -> CheckResult:
+    """Check ``artmap_log_choice(A, means, sigmas, counts, sigma_floor) -> (N, J)``: log g_j(a_i) of Gaussian
+    ARTMAP, log n_j - sum_k log s_jk - 1/2 sum_k ((a_k - mu_jk) / s_jk)^2 with s = max(sigma, sigma_floor).
+
+    Used in homework 5 (``homework/source/hw5_artmap_heuristic``).
+    """
+    name = "artmap_log_choice"
+    A, means, sigmas, counts, labels = _categories()
+    for floor in (0.0, 0.05):
+        value, err = call(artmap_log_choice, A.copy(), means.copy(), sigmas.copy(), counts.copy(), floor)
+        got, err = (None, err) if err else as_array(value, (len(A), len(means)), "one log g per sample and "
+                                                    "category, shape (N, J)")
+        if err:
+            return report(False, err, name)
+        expected = _artmap(means, sigmas, counts, labels, floor=floor).choice(A)
+        if _near(got, expected, rtol=1e-9):
+            continue
+        s = np.maximum(sigmas, floor)
+        quad = -0.5 * (((A[:, None, :] - means) / s) ** 2).sum(2)
+        if _near(got, expected - 0.5 * A.shape[1] * np.log(2 * np.pi), rtol=1e-9):
+            hint = "drop the constant -d/2 log(2 pi): Gaussian ARTMAP's choice function leaves it out."
+        elif floor and _near(got, _artmap(means, np.sqrt(np.maximum(sigmas ** 2, floor)), counts, labels).choice(A)):
+            hint = "the floor is on the standard deviation, s_jk = max(sigma_jk, sigma_floor), not on the variance."
+        elif floor and _near(got, _artmap(means, sigmas, counts, labels).choice(A), rtol=1e-9):
+            hint = f"apply the floor: s_jk = max(sigma_jk, {floor})."
+        elif _near(got, quad, rtol=1e-9):
+            hint = "that is log G_j, the unit-height match; the choice adds log n_j - sum_k log s_jk."
+        elif _near(got, np.log(counts) + quad, rtol=1e-9):
+            hint = "missing - sum_k log s_jk: a broad category is less dense, so it is chosen less readily."
+        elif _near(got, counts - np.log(s).sum(1) + quad, rtol=1e-9):
+            hint = "take the logarithm of the count: log n_j."
+        else:
+            hint = "log g_j(a) = log n_j - sum_k log s_jk - 1/2 sum_k ((a_k - mu_jk) / s_jk)^2."
+        return report(False, hint, name)
+    return report(True, "", name)
+
+
+def check_artmap_vote(artmap_vote) -> CheckResult:
+    """Check ``artmap_vote(A, means, sigmas, counts, labels, rho, sigma_floor) -> (N,)``: the class each sample
+    gets by the distributed vote of slide 17 among the categories with G_j(a) > rho (all of them if none).
+
+    Used in homework 5 (``homework/source/hw5_artmap_heuristic``).
+    """
+    name = "artmap_vote"
+    rng = np.random.default_rng(4)       # eight random categories: the vote, winner-take-all and rho all differ here
+    means, sigmas = rng.uniform(0, 1, (8, 2)), rng.uniform(0.03, 0.3, (8, 2))
+    counts, labels = rng.integers(1, 40, 8), rng.choice([0, 1, 2], 8)
+    A = rng.uniform(-0.1, 1.1, (40, 2))
+    for rho, floor in ((0.0, 0.0), (0.5, 0.0), (0.2, 0.08)):
+        value, err = call(artmap_vote, A.copy(), means.copy(), sigmas.copy(), counts.copy(), labels.copy(), rho, floor)
+        got, err = (None, err) if err else as_array(value, (len(A),), "one class label per sample, shape (N,)")
+        if err:
+            return report(False, err, name)
+        net = _artmap(means, sigmas, counts, labels, rho=rho, floor=floor)
+        expected = net.predict(A)
+        if np.array_equal(got, expected):
+            continue
+        logg = net.choice(A)
+        G = net.match(A)
+        voters = np.where((G > rho).any(1, keepdims=True), G > rho, True)
+        wta = labels[np.argmax(np.where(voters, logg, -np.inf), axis=1)]
+        by_match = np.array([max(set(labels), key=lambda c: G[i, (labels == c) & voters[i]].sum()) for i in range(len(A))])
+        everyone = _artmap(means, sigmas, counts, labels, floor=floor).predict(A)
+        if np.array_equal(got, wta):
+            hint = ("that is winner-take-all (the label of the best category); prediction is a vote: each voter "
+                    "adds y_j = g_j / sum g to its class, and the class with the most votes wins.")
+        elif rho > 0 and np.array_equal(got, everyone):
+            hint = f"only the categories with G_j(a) > rho = {rho} vote (all of them only if none passes)."
+        elif np.array_equal(got, by_match):
+            hint = "vote with the choice values g_j (count and spread included), not the unit-height matches G_j."
+        elif np.any(got < 0):
+            hint = "when no category passes rho, let all of them vote: every sample gets a class."
+        else:
+            i = int(np.flatnonzero(got != expected)[0])
+            hint = f"sample {i} ({A[i].tolist()}): you predicted {got[i]:g}, the vote gives {expected[i]}."
+        return report(False, hint, name)
+    return report(True, "", name)
+
+
+def _reseed(X, w, mu, var, R, counts=None, threshold=None, renormalise=True, variance="others"):
+    N, M = R.shape
+    starved = (np.flatnonzero((R.sum(0) if counts is None else counts) < (N / (2 * M) if threshold is None else threshold)))
+    w, mu, var = w.copy(), mu.copy(), var.copy()
+    if starved.size == 0:
+        return w, mu, var
+    order = np.argsort(Mixture(w, mu, var).log_pdf(X), kind="stable")
+    kept = np.setdiff1d(np.arange(M), starved)
+    new_var = var[kept].mean() if (kept.size and variance == "others") else var.mean()
+    for rank, j in enumerate(starved):
+        mu[j], var[j], w[j] = X[order[rank]], new_var, 1.0 / M
+    return (w / w.sum() if renormalise else w), mu, var
+
+
+def check_reseed_starved(reseed_starved) -> CheckResult:
+    """Check ``reseed_starved(X, weights, means, variances, resp) -> (weights, means, variances)``: slide 30's
+    cheap heuristic, made deterministic (starved: N_j < N / (2M); moved to the worst-explained points).
+
+    Used in homework 5 (``homework/source/hw5_artmap_heuristic``).
+    """
+    name = "reseed_starved"
+    rng = np.random.default_rng(51)
+    one_hot = np.repeat(np.eye(4), [18, 9, 4, 9], axis=0)                 # N_j = 18, 9, 4, 9: N/(2M) = 5, N/M = 10
+    soft = np.column_stack([np.full(60, 0.5), np.r_[np.full(30, 0.45), np.full(30, 0.3)], np.zeros(60)])
+    soft[:, 2] = 1 - soft[:, :2].sum(1)                                   # N_j = 30, 22.5, 7.5: never anyone's largest
+    cases = [(rng.normal(0, 2, (40, 2)), [0.4, 0.2, 0.2, 0.2], rng.normal(0, 2, (4, 2)), [1.0, 2.0, 0.5, 1.0], one_hot),
+             (rng.normal(0, 2, (60, 2)), [0.5, 0.3, 0.2], rng.normal(0, 2, (3, 2)), [1.0, 1.5, 0.7], soft),
+             (rng.normal(0, 2, (30, 2)), [0.5, 0.5], [[-1.0, 0.0], [1.0, 0.0]], [1.0, 1.0], np.full((30, 2), 0.5))]
+    for args in cases:
+        Xc, wc, muc, varc, Rc = (np.asarray(a, float) for a in args)
+        M, d = muc.shape
+        value, err = call(reseed_starved, Xc.copy(), wc.copy(), muc.copy(), varc.copy(), Rc.copy())
+        if not err and (not isinstance(value, (tuple, list)) or len(value) != 3):
+            err = "return three things: (weights, means, variances)."
+        parts = []
+        for v, shape in ([] if err else zip(value, [(M,), (M, d), (M,)])):
+            arr, err = as_array(v, shape, f"an array of shape {shape}")
+            if err:
+                break
+            parts.append(arr)
+        if err:
+            return report(False, err, name)
+        expected = _reseed(Xc, wc, muc, varc, Rc)
+        if all(_near(a, b) for a, b in zip(parts, expected)):
+            continue
+        hard = np.bincount(Rc.argmax(1), minlength=M)
+        wrong = {"hard": _reseed(Xc, wc, muc, varc, Rc, counts=hard), "N/M": _reseed(Xc, wc, muc, varc, Rc, threshold=len(Xc) / M),
+                 "norm": _reseed(Xc, wc, muc, varc, Rc, renormalise=False), "var": _reseed(Xc, wc, muc, varc, Rc, variance="all")}
+        hints = {"hard": f"N_j is the soft count sum_i r_ij ({np.round(Rc.sum(0), 1).tolist()}), not the number of points "
+                         f"whose largest responsibility is j ({hard.tolist()}).",
+                 "N/M": f"slide 30's threshold is N/(2M) = {len(Xc) / (2 * M):g}, half the equal share N/M.",
+                 "norm": "after giving each reset component 1/M, divide all the weights by their sum.",
+                 "var": "a reset component takes the average variance of the components that were not starved."}
+        hint = next((hints[k] for k, v in wrong.items() if all(_near(a, b) for a, b in zip(parts, v))), None)
+        if hint is None and starved_components(Rc).size and not _near(parts[1], expected[1]):
+            hint = ("the k-th starved component (in index order) moves to the point with the k-th lowest mixture "
+                    "density p(x_i) under the current parameters: the worst-explained points.")
+        return report(False, hint or "weights, means or variances differ from the heuristic's reset.", name)
+    return report(True, "", name)
+
+
+# --- homework 6 --------------------------------------------------------------------------------------
+
+def check_smem_reinit(smem_reinit) -> CheckResult:
+    """Check ``smem_reinit(weights, means, covariances, triple, offsets) -> (weights, means, covariances)``: SMEM's
+    merge of components i, j into slot i and split of k into slots j and k (full covariances).
+
+    Used in homework 6 (``homework/source/hw6_smem_mfa``).
+    """
+    name = "smem_reinit"
+    rng = np.random.default_rng(61)
+    A = rng.normal(0, 1, (4, 2, 2))
+    covs = A @ A.transpose(0, 2, 1) + 0.3 * np.eye(2)
+    w, mu = np.array([0.1, 0.2, 0.3, 0.4]), rng.normal(0, 3, (4, 2))
+    for triple, seed in [((0, 1, 2), 1), ((3, 0, 1), 2), ((2, 3, 0), 3)]:
+        i, j, k = triple
+        s2 = float(np.exp(np.linalg.slogdet(covs[k])[1] / 2))
+        offsets = 0.1 * np.sqrt(s2) * np.random.default_rng(seed).standard_normal((2, 2))
+        value, err = call(smem_reinit, w.copy(), mu.copy(), covs.copy(), triple, offsets.copy())
+        if not err and (not isinstance(value, (tuple, list)) or len(value) != 3):
+            err = "return three things: (weights, means, covariances)."
+        parts = []
+        for v, shape in ([] if err else zip(value, [(4,), (4, 2), (4, 2, 2)])):
+            arr, err = as_array(v, shape, f"an array of shape {shape}")
+            if err:
+                break
+            parts.append(arr)
+        if err:
+            return report(False, err, name)
+        ref = split_merge_init(Mixture(w, mu, covs, "full"), triple, rng=seed, perturbation=0.1)
+        W, MU, C = parts
+        if _near(W, ref.weights) and _near(MU, ref.means) and _near(C, ref.covariances):
+            continue
+        a = w[i] + w[j]
+        if not _near(W, ref.weights):
+            hint = (f"the split halves component {k + 1}'s weight: both new components get P_k / 2."
+                    if np.isclose(W[j], w[k]) or np.isclose(W[k], w[k]) else
+                    f"the merged component gets P_i + P_j; the two split ones P_k / 2 each (slots i = {i}, j = {j}, "
+                    f"k = {k}).")
+        elif not _near(MU[i], ref.means[i]):
+            hint = ("weight the merged mean by the priors: mu_i' = (P_i mu_i + P_j mu_j) / (P_i + P_j)."
+                    if _near(MU[i], (mu[i] + mu[j]) / 2) else "mu_i' = (P_i mu_i + P_j mu_j) / (P_i + P_j).")
+        elif not _near(MU[[j, k]], ref.means[[j, k]]):
+            hint = "the split means are mu_k + offsets[0] (slot j) and mu_k + offsets[1] (slot k)."
+        elif not _near(C[i], ref.covariances[i]):
+            spread = (w[i] * np.outer(mu[i] - ref.means[i], mu[i] - ref.means[i])
+                      + w[j] * np.outer(mu[j] - ref.means[i], mu[j] - ref.means[i])) / a
+            hint = ("the paper merges by the weighted average of the covariances only, without the spread-of-means "
+                    "term of moment matching." if _near(C[i], ref.covariances[i] + spread) else
+                    "Sigma_i' = (P_i Sigma_i + P_j Sigma_j) / (P_i + P_j).")
+        elif _near(C[j], covs[k]):
+            hint = "the split components do not copy Sigma_k: both start round, det(Sigma_k)^(1/d) I."
+        elif _near(C[j], np.trace(covs[k]) / 2 * np.eye(2)):
+            hint = "use det(Sigma_k)^(1/d) (the geometric mean of the eigenvalues), not trace / d."
+        elif _near(C[j], np.linalg.det(covs[k]) * np.eye(2)):
+            hint = "take the d-th root: det(Sigma_k)^(1/d) I, the same volume as Sigma_k."
+        else:
+            hint = "the split covariances are det(Sigma_k)^(1/d) I."
+        return report(False, hint, name)
+    return report(True, "", name)
+
+
+def check_smem_candidates(smem_candidates) -> CheckResult:
+    """Check ``smem_candidates(j_merge, j_split, c_max) -> (c, 3)``: the first c_max SMEM triples (i, j, k),
+    i < j by J_merge descending, then k not in {i, j} by J_split descending.
+
+    Used in homework 6 (``homework/source/hw6_smem_mfa``).
+    """
+    name = "smem_candidates"
+    rng = np.random.default_rng(62)
+    for M, c_max in ((4, 5), (5, 12), (3, 10)):
+        R = rng.dirichlet(np.ones(M) * 0.7, size=40)
+        jm, js = R.T @ R, rng.uniform(0, 2, M)
+        value, err = call(smem_candidates, jm.copy(), js.copy(), c_max)
+        expected = candidate_triples(jm, js)[:c_max]
+        got, err = (None, err) if err else as_array(value, expected.shape, f"{len(expected)} triples (i, j, k), "
+                                                    f"shape ({len(expected)}, 3)")
+        if err:
+            return report(False, err, name)
+        if np.array_equal(got, expected):
+            continue
+        if any(len({int(v) for v in row}) < 3 for row in got):
+            hint = "k must differ from i and j: a component cannot be merged and split in the same step."
+        elif any(int(row[0]) > int(row[1]) for row in got):
+            hint = "list each pair once, with i < j (J_merge is symmetric)."
+        elif np.array_equal(got[:, 2], np.sort(got[:, 2])) and not np.array_equal(got[:, 2], expected[:, 2]):
+            hint = "order by J_split descending inside each pair (the largest split criterion first)."
+        else:
+            hint = ("merge-outer, split-inner: pairs by J_merge descending; for each pair, k by J_split descending. "
+                    f"Expected {expected[:3].tolist()}..., you returned {got[:3].astype(int).tolist()}...")
+        return report(False, hint, name)
+    return report(True, "", name)
+
+
+def _mfa_without_lemma(X, mfa):
+    """log L with log det(Psi) in place of log det(Lambda Lambda^T + Psi): the classic slip."""
+    cov = mfa.covariances()
+    a = np.empty((len(X), mfa.n_components))
+    for j in range(mfa.n_components):
+        diff = X - mfa.means[j]
+        a[:, j] = (np.log(mfa.weights[j]) - 0.5 * (X.shape[1] * np.log(2 * np.pi) + np.log(mfa.psi).sum()
+                   + np.einsum("nd,nd->n", diff, np.linalg.solve(cov[j], diff.T).T)))
+    m = a.max(1)
+    return float((m + np.log(np.exp(a - m[:, None]).sum(1))).sum())
+
+
+def check_mfa_log_likelihood(mfa_log_likelihood) -> CheckResult:
+    """Check ``mfa_log_likelihood(X, weights, means, loadings, psi) -> float``: total log L of a mixture of factor
+    analysers, p(x | j) = N(mu_j, Lambda_j Lambda_j^T + diag(psi)).
+
+    Used in homework 6 (``homework/source/hw6_smem_mfa``).
+    """
+    name = "mfa_log_likelihood"
+    rng = np.random.default_rng(63)
+    D, k = 5, 2
+    mfa = MFA(np.array([0.3, 0.7]), rng.normal(0, 2, (2, D)), rng.normal(0, 1, (2, D, k)), rng.uniform(0.2, 1, D))
+    X = mfa.means[rng.integers(0, 2, 40)] + rng.normal(0, 1.5, (40, D))
+    for Xc in (X, np.vstack([X[:3], X[:1] + 80])):
+        value, err = call(mfa_log_likelihood, Xc.copy(), mfa.weights.copy(), mfa.means.copy(), mfa.loadings.copy(),
+                          mfa.psi.copy())
+        if err:
+            return report(False, err, name)
+        try:
+            got = float(value)
+        except (TypeError, ValueError):
+            return report(False, f"return one number (the total log L); you returned a {type(value).__name__}.", name)
+        expected = mfa.log_likelihood(Xc)
+        if np.isclose(got, expected, rtol=1e-9):
+            continue
+        psi2 = MFA(mfa.weights, mfa.means, mfa.loadings, mfa.psi ** 2).log_likelihood(Xc)
+        if not np.isfinite(got):
+            hint = ("you returned -inf or NaN for a point far from both components: combine log P_j + log p(x|j) "
+                    "with log-sum-exp instead of adding the densities.")
+        elif np.isclose(got, expected / len(Xc), rtol=1e-9):
+            hint = "that is log L per sample; return the total sum over the points."
+        elif np.isclose(got, psi2, rtol=1e-9):
+            hint = "psi holds variances (the diagonal of Psi) already: do not square them."
+        elif np.isclose(got, _mfa_without_lemma(Xc, mfa), rtol=1e-9):
+            hint = ("the log-determinant is log det(Psi) + log det(I + Lambda^T Psi^-1 Lambda) (matrix determinant "
+                    "lemma): you left out the second term.")
+        else:
+            hint = f"you returned {got:.8g}, expected {expected:.8g}. p(x | j) = N(mu_j, Lambda_j Lambda_j^T + Psi)."
+        return report(False, hint, name)
+    return report(True, "", name)
