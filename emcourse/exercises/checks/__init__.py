@@ -10,9 +10,12 @@ from ._common import PASSED, CheckResult
 from .densities import check_log_likelihood, check_mixture_pdf
 from .em import check_e_step, check_em_loop, check_m_step
 from .gradients import check_mean_gradient
+from .heuristic import check_heuristic_blind_spot
+from .mfa import check_mfa_e_step
 from .online import check_starved, check_welford
+from .partial_em import check_partial_e_step
 from .smem import check_merge_criterion, check_split_criterion
 
 __all__ = ["PASSED", "CheckResult", "check_mixture_pdf", "check_log_likelihood", "check_mean_gradient", "check_e_step",
            "check_m_step", "check_em_loop", "check_welford", "check_starved", "check_merge_criterion",
-           "check_split_criterion"]
+           "check_split_criterion", "check_partial_e_step", "check_mfa_e_step", "check_heuristic_blind_spot"]
