@@ -95,6 +95,7 @@ def test_heuristic_keeps_the_best_mixture_and_records_rejected_resets(grid_runs)
         assert h.reset_iterations == [a.start for a in h.attempts]
         assert h.undo_iterations == [a.end + 1 for a in h.attempts if not a.kept]
         assert h.n_kept + h.n_rejected == len(h.attempts) and h.n_resets >= len(h.attempts)
+        assert h.n_em_iter == sum(1 for t in range(1, len(h.history)) if not h.events[t]) <= 2000
     # resets that end lower than before do happen on the grid: without keeping the best, a run would end there
     assert rejected_below >= 5
 

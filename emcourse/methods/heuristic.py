@@ -97,6 +97,11 @@ class HeuristicRun(Run):
         return [a.end + 1 for a in self.attempts if not a.kept]
 
     @property
+    def n_em_iter(self) -> int:
+        """EM iterations (M steps) over all restarts: ``n_iter`` without the reset and undo records."""
+        return self.n_iter - len(self.attempts) - self.n_rejected
+
+    @property
     def n_kept(self) -> int:
         """Resets whose EM run ended higher than the best before them."""
         return sum(a.kept for a in self.attempts)
