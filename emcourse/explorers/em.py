@@ -97,6 +97,7 @@ class EMExplorer(Explorer):
         settings_box = widgets.VBox([controls[n] for n in self._settings_names])
         layout = widgets.HBox([settings_box, widgets.VBox([widgets.HBox([controls["iteration"], self.play])])])
         super().__init__(controls, layout=layout)
+        self._capture_blank()
 
     # --- runs --------------------------------------------------------------------------------
     def _store(self, runs: dict, settings: tuple) -> dict:
@@ -227,18 +228,42 @@ class EMExplorer(Explorer):
                 remove_artists(self.fit)
                 self.fit = plotting.draw_fit(self.ax, X, mix)
                 for a in flatten_artists(self.fit):
-                    a.set_animated(True)
+                    a.set_animated(True)                 # dynamic: not part of the cached background
             xl, yl = self._limits(X)
-            self.ax.set_xlim(*xl)
-            self.ax.set_ylim(*yl)
+            if (xl, yl) != (self.ax.get_xlim(), self.ax.get_ylim()):
+                self.ax.set_xlim(*xl)                    # another data set: the whole figure is redrawn
+                self.ax.set_ylim(*yl)
+                self.invalidate_background()
             self._set_ll_limits()
-            self.invalidate_background()
+            if not getattr(self, "_background_stale", False):
+                self._redraw_ll_background()             # same data on the left: redraw only the log L panel
         plotting.draw_fit(self.ax, X, mix, artists=self.fit)
         plotting.draw_log_likelihood(self.ax_ll, run.log_likelihoods, current=t, artists=self.curve)
         for artist, marks in zip((self.resets, self.undos), self._marks()):
             artist.set_data(marks, run.log_likelihoods[marks] if marks else [])
         self.ax_ll.title.set_text(self._run_title())
         self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.undos, self.ax_ll.title)
+
+    def _capture_blank(self) -> None:
+        """The figure without its axes, and where the log L panel's part of the picture begins (once, at build)."""
+        canvas = self.figure.canvas
+        for ax in (self.ax, self.ax_ll):
+            ax.set_visible(False)
+        canvas.draw()
+        self._blank = canvas.copy_from_bbox(self.figure.bbox)
+        for ax in (self.ax, self.ax_ll):
+            ax.set_visible(True)
+        self._ll_x0 = int(np.ceil(self.ax.get_tightbbox(canvas.get_renderer()).x1)) + 3   # clear of antialiasing
+
+    def _redraw_ll_background(self) -> None:
+        """New log L limits (another stored run): redraw the static part of the right panel only, over the cached
+        background, instead of the whole figure (its text is most of a full redraw's cost)."""
+        canvas = self.figure.canvas
+        width, height = canvas.get_width_height()
+        canvas.restore_region(self._background)
+        canvas.restore_region(self._blank, bbox=(self._ll_x0, 0, width, height), xy=(0, 0))   # xy: where the region starts
+        self.ax_ll.draw(canvas.get_renderer())
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
 
     def summary(self) -> str:
         run, t = self.run, self.iteration
