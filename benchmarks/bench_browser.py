@@ -47,7 +47,7 @@ def sliders_to_measure(explorer, every: bool):
     with ``every``, of all its visible sliders."""
     sliders = explorer.locator(".widget-slider:visible")
     found = [(sliders.nth(i).locator(".noUi-handle").first,
-              sliders.nth(i).locator(".widget-label").first.inner_text()) for i in range(sliders.count())]
+              (sliders.nth(i).locator(".widget-label").first.text_content() or "").strip()) for i in range(sliders.count())]
     if every or not found:
         return found
     return [next((f for f in found if f[1].startswith(SCRUB)), found[0])]
