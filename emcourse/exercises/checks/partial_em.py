@@ -63,8 +63,8 @@ def _hint(got, X, new, R, triple) -> str:
         return (f"the normalisation (2 pi sigma_m^2)^(-d/2) matters here (d = {d}): components with different "
                 "variances have different heights, so it does not cancel inside the triple.")
     if close(partial_responsibilities(X, new, sorted(S), R)):
-        return (f"your columns are in the order {sorted(S)}; return them in the order of triple = {tuple(S)} "
-                "(column c for component triple[c]).")
+        return (f"your columns follow the sorted indices {sorted(S)}; return them in the order of triple = "
+                f"{tuple(S)} (these are 0-based indices: column c belongs to index triple[c]).")
     if not np.allclose(got.sum(axis=1), w, rtol=1e-6, atol=1e-9):
         return ("each row must sum to w(x) = resp_before[:, i] + resp_before[:, j] + resp_before[:, k], the "
                 "point's fixed share of the three components.")
