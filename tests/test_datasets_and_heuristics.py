@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from emcourse import Mixture, datasets, e_step, initialize, run_em
+from emcourse import Mixture, Status, datasets, e_step, initialize, run_em
 from emcourse.methods.heuristic import reset_components, run_em_with_resets, starved_components
 
 
@@ -67,8 +67,37 @@ def test_heuristic_beats_plain_em_on_the_grid_by_a_clear_margin(grid_runs):
     assert np.mean(cheap >= target) >= np.mean(plain >= target) + 0.15
     assert np.mean(cheap >= target) >= 0.85
     assert np.mean(cheap) > np.mean(plain)
-    # from the same start it (almost) never ends below plain EM
-    assert np.sum(cheap < plain - 1e-6) <= 2
+    # it keeps the best mixture it saw, so from the same start it never ends below plain EM
+    assert np.all(cheap >= plain - 1e-12)
+
+
+def test_heuristic_keeps_the_best_mixture_and_records_rejected_resets(grid_runs):
+    g, runs = grid_runs
+    n = len(g.X)
+    rejected_below = 0
+    for plain, h in runs:
+        first_end = plain.n_iter                                        # the first EM run is plain EM's
+        assert h.log_likelihoods[first_end] == pytest.approx(plain.log_likelihood, rel=1e-12)
+        ends = [plain.log_likelihood] + [a.log_likelihood_after for a in h.attempts if a.kept]
+        assert h.log_likelihood == pytest.approx(max(ends), rel=1e-12)   # the final mixture is the best kept one
+        assert h.mixture.log_likelihood(g.X) == pytest.approx(h.log_likelihood, rel=1e-10)
+        best = plain.log_likelihood
+        for a in h.attempts:
+            assert a.log_likelihood_before == pytest.approx(best, rel=1e-12)
+            assert a.kept == (a.log_likelihood_after > best + 1e-6 * n)
+            assert h.events[a.start] and "reset to data point" in h.events[a.start]
+            if a.kept:
+                best = a.log_likelihood_after
+            else:                                                       # undone: one record back to the best
+                assert h.events[a.end + 1].startswith("reset rejected")
+                assert h.log_likelihoods[a.end + 1] == pytest.approx(best, rel=1e-12)
+                rejected_below += a.log_likelihood_after < best - 1e-3 * n
+        assert h.reset_iterations == [a.start for a in h.attempts]
+        assert h.undo_iterations == [a.end + 1 for a in h.attempts if not a.kept]
+        assert h.n_kept + h.n_rejected == len(h.attempts) and h.n_resets >= len(h.attempts)
+        assert h.n_em_iter == sum(1 for t in range(1, len(h.history)) if not h.events[t]) <= 2000
+    # resets that end lower than before do happen on the grid: without keeping the best, a run would end there
+    assert rejected_below >= 5
 
 
 def test_heuristic_history_is_consistent_and_monotone_between_resets(grid_runs):
@@ -85,9 +114,28 @@ def test_heuristic_history_is_consistent_and_monotone_between_resets(grid_runs):
                 assert dv >= -1e-6 * abs(h.log_likelihoods[i]), (i, dv)
 
 
-def test_heuristic_resets_a_genuinely_small_cluster_until_the_budget():
+def test_heuristic_resets_a_genuinely_small_cluster_until_the_budget_and_keeps_the_right_answer():
     d = datasets.make_unequal_elongated(rng=0)
     h = run_em_with_resets(d.X, d.truth, rng=0, max_resets=5, tol=1e-8)
-    assert h.n_resets == 5 and "budget" in h.stop_reason
+    assert h.n_resets == 5 and h.n_rejected == 5 and h.n_kept == 0
+    assert h.status is Status.NO_IMPROVEMENT and h.converged          # NO_IMPROVEMENT counts as converged
     resp, _ = e_step(d.X, h.mixture)
     assert starved_components(resp).size == 1
+    plain = run_em(d.X, d.truth, max_iter=1000, tol=1e-8)
+    assert h.mixture is h.history[plain.n_iter]                         # back where plain EM ended
+    assert h.log_likelihood == plain.log_likelihood
+
+
+def test_heuristic_statuses():
+    g = datasets.make_grid(rng=0)
+    start = initialize(g.X, 9, "spherical", "random_points", rng=0)
+    assert run_em_with_resets(g.X, start, rng=0, max_iter=5).status is Status.MAX_ITER      # first EM run capped
+    full = run_em_with_resets(g.X, start, rng=0, max_iter=1000, tol=1e-8)
+    assert full.status is Status.CONVERGED and full.stop_reason == "converged with no starved component"
+    assert full.attempts                                                # this start needs resets
+    capped = run_em_with_resets(g.X, start, rng=0, max_iter=full.attempts[0].start + 2, tol=1e-8)
+    assert capped.status is Status.MAX_ITER and capped.log_likelihood >= capped.log_likelihoods[capped.attempts[0].start - 1]
+    none = run_em_with_resets(g.X, start, rng=0, max_resets=0, tol=1e-8)
+    assert none.status is Status.CONVERGED and none.attempts == () and "budget" in none.stop_reason
+    with pytest.raises(ValueError, match="min_gain"):
+        run_em_with_resets(g.X, start, rng=0, min_gain=-1.0)

@@ -18,7 +18,9 @@ class EMExplorer(Explorer):
 
     The run is computed once per choice of data set, number of components, initialisation, seed,
     covariance type (and cheap heuristic on/off); the iteration slider and the Play button only scrub
-    the stored history. Introduced in ``notebooks/04_em_algorithm.ipynb``; used in lessons 5 and 10.
+    the stored history. With ``runs`` the explorer computes nothing: every run setting it offers has a
+    stored run, so those controls scrub too. Introduced in ``notebooks/04_em_algorithm.ipynb``; used in
+    lessons 5 and 10.
 
     Parameters
     ----------
@@ -33,16 +35,24 @@ class EMExplorer(Explorer):
         ``"covariance_type"``, ``"heuristic"`` (the cheap heuristic of slide 30 on/off).
     max_iter, tol, reg_covar
         Passed to :func:`emcourse.run_em` (and to the heuristic).
+    runs : dict, optional
+        Precomputed runs on the one data set, keyed by the values of ``settings`` in that order, e.g.
+        ``{(seed, heuristic): run}`` for ``settings=("seed", "heuristic")``. The controls offer exactly the
+        values in the keys (every combination must be there), and answer at once (``continuous_update``
+        on): nothing is re-run. The other settings take the starting values given here and only label the
+        readout.
     """
 
     figsize = (9.5, 4.4)
 
     def __init__(self, data, *, n_components: int = 3, covariance_type: str = "spherical",
                  init_method: str = "random_points", rng: int = 0, settings=("seed",), max_iter: int = 300,
-                 tol: float = 1e-6, reg_covar: float = 1e-6, heuristic: bool = False):
+                 tol: float = 1e-6, reg_covar: float = 1e-6, heuristic: bool = False, runs: dict | None = None):
         self.data = {data.name: data} if isinstance(data, Dataset) else dict(data)
         if not self.data:
             raise ValueError("EMExplorer needs at least one data set.")
+        if runs is not None and len(self.data) != 1:
+            raise ValueError("precomputed runs belong to one data set; pass a single Dataset with runs=.")
         for d in self.data.values():
             if d.X.shape[1] != 2:
                 raise ValueError(f"EMExplorer draws 2-D data; {d.name!r} has {d.X.shape[1]} features.")
@@ -55,17 +65,24 @@ class EMExplorer(Explorer):
         if len(self.data) > 1:
             controls["dataset"] = widgets.Dropdown(options=list(self.data), description="data set",
                                                    style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
+        offered = self._store(runs, tuple(settings)) if runs is not None else {
+            "n_components": range(1, 10), "init_method": ["random_points", "kmeans++"], "seed": range(50),
+            "covariance_type": ["spherical", "diag", "full"]}
+        live = runs is not None                    # stored runs: the run settings scrub, nothing is re-run
         if "n_components" in settings:
-            controls["n_components"] = int_slider("components M", int(n_components), 1, 9, continuous_update=False)
+            values = offered["n_components"]
+            controls["n_components"] = int_slider("components M", int(n_components), min(values), max(values),
+                                                  continuous_update=live)
         if "init_method" in settings:
-            controls["init_method"] = widgets.Dropdown(options=["random_points", "kmeans++"], value=init_method,
+            controls["init_method"] = widgets.Dropdown(options=list(offered["init_method"]), value=init_method,
                                                        description="start", style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
         if "seed" in settings:
-            controls["seed"] = int_slider("seed", int(rng), 0, 49, continuous_update=False)
+            values = offered["seed"]
+            controls["seed"] = int_slider("seed", int(rng), min(values), max(values), continuous_update=live)
         if "covariance_type" in settings:
-            controls["covariance_type"] = widgets.Dropdown(options=["spherical", "diag", "full"], value=covariance_type,
-                                                           description="covariance", style=SLIDER_STYLE,
-                                                           layout=SLIDER_LAYOUT)
+            controls["covariance_type"] = widgets.Dropdown(options=list(offered["covariance_type"]),
+                                                           value=covariance_type, description="covariance",
+                                                           style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
         if "heuristic" in settings:
             controls["heuristic"] = widgets.Checkbox(value=bool(heuristic), description="cheap heuristic (slide 30)",
                                                      style=SLIDER_STYLE, layout=SLIDER_LAYOUT)
@@ -80,14 +97,43 @@ class EMExplorer(Explorer):
         settings_box = widgets.VBox([controls[n] for n in self._settings_names])
         layout = widgets.HBox([settings_box, widgets.VBox([widgets.HBox([controls["iteration"], self.play])])])
         super().__init__(controls, layout=layout)
+        self._capture_blank()
 
     # --- runs --------------------------------------------------------------------------------
+    def _store(self, runs: dict, settings: tuple) -> dict:
+        """Check precomputed runs (every combination of the offered values) and file them under full keys."""
+        allowed = ("n_components", "init_method", "seed", "covariance_type", "heuristic")
+        if not settings or any(s not in allowed for s in settings) or not runs:
+            raise ValueError(f"runs= needs settings from {allowed} and at least one run; got settings={settings!r}.")
+        keys = [k if isinstance(k, tuple) else (k,) for k in runs]
+        if any(len(k) != len(settings) for k in keys):
+            raise ValueError(f"every key of runs must be a tuple of the values of {settings}, in that order.")
+        offered = {name: sorted({k[i] for k in keys}) for i, name in enumerate(settings)}
+        n_combinations = int(np.prod([len(v) for v in offered.values()]))
+        contiguous = all(v == list(range(v[0], v[-1] + 1)) for n, v in offered.items() if n in ("seed", "n_components"))
+        if len(set(keys)) != n_combinations or not contiguous or offered.get("heuristic", [False, True]) != [False, True]:
+            raise ValueError(f"runs must hold one run for every combination of the offered values (seeds and "
+                             f"numbers of components without gaps, the heuristic both off and on); got "
+                             f"{len(runs)} runs for {offered}.")
+        for key, run in zip(keys, runs.values()):
+            full = {**self._fixed, **dict(zip(settings, key))}
+            self._runs[tuple(full[n] for n in ("dataset", "n_components", "init_method", "seed", "covariance_type",
+                                               "heuristic"))] = run
+        for name in settings:
+            if self._fixed[name] not in offered[name]:
+                raise ValueError(f"the starting {name} {self._fixed[name]!r} has no stored run; choose one of "
+                                 f"{offered[name]}.")
+        self._precomputed = True
+        return offered
+
     def _settings(self) -> tuple:
         s = {**self._fixed, **{k: self.state[k] for k in self._settings_names if k in getattr(self, "state", {})}}
         return (s["dataset"], s["n_components"], s["init_method"], s["seed"], s["covariance_type"], s["heuristic"])
 
     def _run_for(self, key):
         if key not in self._runs:
+            if getattr(self, "_precomputed", False):
+                raise ValueError(f"no stored run for the settings {key}.")
             name, n_components, method, seed, cov_type, heuristic = key
             X = self.data[name].X
             init = initialize(X, n_components, cov_type, method, rng=seed)
@@ -131,15 +177,22 @@ class EMExplorer(Explorer):
         self.curve = plotting.draw_log_likelihood(self.ax_ll, run.log_likelihoods, current=t,
                                                   ylabel="log-likelihood log L")
         (self.resets,) = self.ax_ll.plot([], [], "v", color=plotting.PALETTE[5], ms=9, ls="none", label="reset")
+        (self.undos,) = self.ax_ll.plot([], [], "X", color="black", ms=9, ls="none",
+                                        label="reset undone (back to the best)")
         self._set_ll_limits()
         self.ax_ll.set_title(self._run_title(), fontsize=10)
-        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.ax_ll.title)
+        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.undos, self.ax_ll.title)
+
+    def _marks(self) -> tuple[list, list]:
+        """History indices of the resets and of the undone resets (none for plain EM)."""
+        run = self.run
+        return list(getattr(run, "reset_iterations", [])), list(getattr(run, "undo_iterations", []))
 
     def _run_title(self) -> str:
-        run = self.run
-        resets = sum(1 for e in run.events if e)
+        resets, undone = (len(m) for m in self._marks())
         if self._settings()[5]:                                 # the cheap heuristic is on
-            return f"log L: EM + cheap heuristic ({resets} reset{'' if resets == 1 else 's'})"
+            return (f"log L: EM + cheap heuristic ({resets} reset{'' if resets == 1 else 's'}"
+                    + (f", {undone} undone)" if undone else ")"))
         return "log L against iteration: plain EM"
 
     def _set_ll_limits(self):
@@ -156,11 +209,11 @@ class EMExplorer(Explorer):
             n_iter = self.run.n_iter
             it = self.controls["iteration"]
             self._rebuilt = True
-            with it.hold_trait_notifications():
-                it.max = max(1, n_iter)
             self.state["iteration"] = n_iter             # show where the new run ends
-            it.unobserve(self._on_change, names="value")
-            it.value = n_iter
+            it.unobserve(self._on_change, names="value")  # (a clamped value must not draw the figure twice)
+            with it.hold_sync():
+                it.max = max(1, n_iter)
+                it.value = n_iter
             it.observe(self._on_change, names="value")
         super()._on_change(change)
 
@@ -175,18 +228,42 @@ class EMExplorer(Explorer):
                 remove_artists(self.fit)
                 self.fit = plotting.draw_fit(self.ax, X, mix)
                 for a in flatten_artists(self.fit):
-                    a.set_animated(True)
+                    a.set_animated(True)                 # dynamic: not part of the cached background
             xl, yl = self._limits(X)
-            self.ax.set_xlim(*xl)
-            self.ax.set_ylim(*yl)
+            if (xl, yl) != (self.ax.get_xlim(), self.ax.get_ylim()):
+                self.ax.set_xlim(*xl)                    # another data set: the whole figure is redrawn
+                self.ax.set_ylim(*yl)
+                self.invalidate_background()
             self._set_ll_limits()
-            self.invalidate_background()
+            if not getattr(self, "_background_stale", False):
+                self._redraw_ll_background()             # same data on the left: redraw only the log L panel
         plotting.draw_fit(self.ax, X, mix, artists=self.fit)
         plotting.draw_log_likelihood(self.ax_ll, run.log_likelihoods, current=t, artists=self.curve)
-        marks = [i for i, e in enumerate(run.events) if e]
-        self.resets.set_data(marks, run.log_likelihoods[marks] if marks else [])
+        for artist, marks in zip((self.resets, self.undos), self._marks()):
+            artist.set_data(marks, run.log_likelihoods[marks] if marks else [])
         self.ax_ll.title.set_text(self._run_title())
-        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.ax_ll.title)
+        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.undos, self.ax_ll.title)
+
+    def _capture_blank(self) -> None:
+        """The figure without its axes, and where the log L panel's part of the picture begins (once, at build)."""
+        canvas = self.figure.canvas
+        for ax in (self.ax, self.ax_ll):
+            ax.set_visible(False)
+        canvas.draw()
+        self._blank = canvas.copy_from_bbox(self.figure.bbox)
+        for ax in (self.ax, self.ax_ll):
+            ax.set_visible(True)
+        self._ll_x0 = int(np.ceil(self.ax.get_tightbbox(canvas.get_renderer()).x1)) + 3   # clear of antialiasing
+
+    def _redraw_ll_background(self) -> None:
+        """New log L limits (another stored run): redraw the static part of the right panel only, over the cached
+        background, instead of the whole figure (its text is most of a full redraw's cost)."""
+        canvas = self.figure.canvas
+        width, height = canvas.get_width_height()
+        canvas.restore_region(self._background)
+        canvas.restore_region(self._blank, bbox=(self._ll_x0, 0, width, height), xy=(0, 0))   # xy: where the region starts
+        self.ax_ll.draw(canvas.get_renderer())
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
 
     def summary(self) -> str:
         run, t = self.run, self.iteration
@@ -203,10 +280,12 @@ class EMExplorer(Explorer):
         for j in range(mix.n_components):
             lines.append(f"  {j + 1}: P = {mix.weights[j]:.3f}, mu = ({mix.means[j, 0]:+.2f}, {mix.means[j, 1]:+.2f}), "
                          f"sigma = ({sd[j, 0]:.2f}, {sd[j, 1]:.2f})")
-        events = run.events
-        if events[t]:
-            lines.append(f"reset here: {events[t]}")
-        elif any(events):
-            lines.append(f"{sum(1 for e in events if e)} reset(s) in this run, at iterations "
-                         f"{[i for i, e in enumerate(events) if e]}")
+        resets, undone = self._marks()
+        if t in resets:
+            lines.append(f"reset here: {run.events[t]}")
+        elif t in undone:
+            lines.append(f"here: {run.events[t]}")
+        elif resets:
+            lines.append(f"{len(resets)} reset(s) in this run, at iterations {resets}"
+                         + (f"; {len(undone)} did not pay and were undone, at {undone}" if undone else ""))
         return "\n".join(lines)

@@ -183,25 +183,49 @@ class MFA:
         X = check_X(X, n_features=self.n_features)
         return np.swapaxes(self._posterior(X)[1], 0, 1).copy()
 
-    def encode(self, X) -> tuple[np.ndarray, np.ndarray]:
+    def posterior_covariances(self) -> np.ndarray:
+        """Cov[z | x, j] = (I_k + Lambda_j^T Psi^-1 Lambda_j)^-1 = I_k - beta_j Lambda_j, the same for every x.
+
+        Returns
+        -------
+        ndarray of shape (n_components, n_factors, n_factors)
+        """
+        eye = np.eye(self.n_factors)
+        lam_psi = np.swapaxes(self.loadings, 1, 2) / self.psi                  # Lambda_j^T Psi^-1, (M, k, D)
+        return np.linalg.solve(eye + lam_psi @ self.loadings, np.broadcast_to(eye, (self.n_components,) + eye.shape))
+
+    def encode(self, X, *, how: str = "posterior_mean") -> tuple[np.ndarray, np.ndarray]:
         """The local linear code of each point: its most probable component and its factor scores there.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        how : {"posterior_mean", "least_squares"}, default "posterior_mean"
+            ``"posterior_mean"``: z = E[z | x_i, j], the model's own estimate, shrunk towards the prior mean 0.
+            ``"least_squares"``: the z that minimises |x_i - mu_j - Lambda_j z|^2, i.e. the orthogonal projection
+            of x_i onto component j's affine subspace mu_j + span(Lambda_j) (no shrinkage; lesson 9 compares
+            the two).
 
         Returns
         -------
         components : ndarray of int, shape (n_samples,)
             argmax_j P(j | x_i).
         factors : ndarray of shape (n_samples, n_factors)
-            E[z | x_i, j] for that component.
+            The factor scores for that component.
         """
+        if how not in ("posterior_mean", "least_squares"):
+            raise ValueError(f"how must be 'posterior_mean' or 'least_squares', got {how!r}.")
         X = check_X(X, n_features=self.n_features)
         logp, Ez, _ = self._posterior(X)
         with np.errstate(divide="ignore"):
             best = np.argmax(logp + np.log(self.weights), axis=1)
-        return best, Ez[best, np.arange(X.shape[0])]
+        if how == "posterior_mean":
+            return best, Ez[best, np.arange(X.shape[0])]
+        Z = np.empty((X.shape[0], self.n_factors))
+        for j in np.unique(best):
+            sel = best == j
+            Z[sel] = np.linalg.lstsq(self.loadings[j], (X[sel] - self.means[j]).T, rcond=None)[0].T
+        return best, Z
 
     def decode(self, components, factors) -> np.ndarray:
         """x_hat = mu_j + Lambda_j z for given component indices (n_samples,) and factors (n_samples, n_factors)."""
@@ -214,20 +238,22 @@ class MFA:
             raise ValueError(f"component indices must lie in 0..{self.n_components - 1}.")
         return self.means[comp] + np.einsum("ndk,nk->nd", self.loadings[comp], Z)
 
-    def reconstruct(self, X) -> np.ndarray:
-        """Reconstruct each point from its most probable component and posterior-mean factors.
+    def reconstruct(self, X, *, how: str = "posterior_mean") -> np.ndarray:
+        """Reconstruct each point from its most probable component and its factor scores there.
 
-        x_hat_i = mu_j + Lambda_j E[z | x_i, j] with j = argmax_j P(j | x_i) (slides 28-29).
+        x_hat_i = mu_j + Lambda_j z_i with j = argmax_j P(j | x_i) (slides 28-29) and z_i = E[z | x_i, j]
+        (default) or the least-squares scores (``how="least_squares"``, see :meth:`encode`).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+        how : {"posterior_mean", "least_squares"}
 
         Returns
         -------
         ndarray of shape (n_samples, n_features)
         """
-        return self.decode(*self.encode(X))
+        return self.decode(*self.encode(X, how=how))
 
     def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
         """Draw points: x = mu_j + Lambda_j z + u.

@@ -37,7 +37,7 @@ import numpy as np
 
 from .._covariance import covariance_kind
 from .._fast import FeatureMap
-from .._numerics import logsumexp_rows
+from .._numerics import logsumexp_rows, softmax_rows
 from .._validation import check_nonnegative_float, check_one_of, check_resp, check_rng, check_whole_number, check_X
 from ..em import EMResult, build_mixture, e_step, run_em
 from ..mixture import Mixture, check_mixture
@@ -263,12 +263,55 @@ class PartialEMRun(Run):
     components: tuple
 
 
+def partial_responsibilities(X, mixture: Mixture, components, resp) -> np.ndarray:
+    """The partial-EM E step, with the plain formula (``partial_em`` runs the same arithmetic on its fast path).
+
+    With S = ``components`` and w(x) = sum_{m in S} P(m | x; Theta*) taken from ``resp`` (the responsibilities of
+    the mixture *before* the merge and split, held fixed):
+
+        r_m(x) = w(x) P_m p(x | m) / sum_{m' in S} P_m' p(x | m'),   m in S.
+
+    The posteriors are renormalised inside S only (computed in log space) and scaled by each point's fixed
+    share w(x) of S; the components outside S keep their responsibilities, so every row of the full matrix
+    still sums to 1.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    mixture : Mixture
+        The mixture after the merge/split initialisation (:func:`split_merge_init`), or any later partial-EM
+        iterate.
+    components : sequence of int
+        S, e.g. SMEM's triple (i, j, k).
+    resp : array-like of shape (n_samples, n_components)
+        Responsibilities that fix w(x) (for SMEM: those of the converged mixture before the move).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, len(components))
+        Column c belongs to ``components[c]``; row sums equal w(x).
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb`` (lesson 8's exercise ``partial_e_step`` and its
+    check use it as the reference).
+    """
+    check_mixture(mixture)
+    X = check_X(X, n_features=mixture.n_features)
+    R = check_resp(resp, X.shape[0], mixture.n_components)
+    S = list(_check_components(components, mixture.n_components))
+    if not mixture.weights[S].sum() > 0:
+        raise ValueError(f"the components {[m + 1 for m in S]} have total weight 0: nothing to renormalise over.")
+    return R[:, S].sum(axis=1)[:, None] * softmax_rows(mixture.weighted_log_pdf(X)[:, S])
+
+
 def partial_em(X, mixture: Mixture, components, resp, *, max_iter: int = 50, tol: float = 1e-6,
                reg_covar: float = 1e-6) -> PartialEMRun:
     """EM on a few components only (usually SMEM's three new ones), all others fixed.
 
     With S = ``components`` and w(x) = sum_{m in S} P(m | x; Theta*) computed from ``resp`` (the
     responsibilities of the mixture *before* the merge and split), the E step is
+    (:func:`partial_responsibilities`)
 
         r_m(x) = w(x) P_m p(x | m) / sum_{m' in S} P_m' p(x | m'),   m in S,
 

@@ -197,3 +197,23 @@ def test_mfa_reconstructs_held_out_digits_better_than_global_pca(digits):
     assert mfa.log_likelihood(test) > fa.log_likelihood(test)
     assert err_mfa < np.mean((fa.reconstruct(test) - test) ** 2)
     assert np.all(np.diff(run.log_likelihoods) >= -1e-9 * abs(run.log_likelihood))
+
+
+def test_least_squares_codes_project_orthogonally_and_posterior_means_shrink():
+    """Lesson 9: the posterior mean E[z|x] is shrunk towards 0 by the prior; the least-squares code is the orthogonal
+    projection onto mu_j + span(Lambda_j), so it reconstructs every point at least as well (same component)."""
+    m = _random_mfa(seed=5, M=3, D=6, k=2)
+    X, _ = m.sample(200, rng=1)
+    comp_pm, z_pm = m.encode(X)
+    comp_ls, z_ls = m.encode(X, how="least_squares")
+    np.testing.assert_array_equal(comp_pm, comp_ls)
+    resid = X - m.decode(comp_ls, z_ls)
+    for j in range(3):
+        sel = comp_ls == j
+        np.testing.assert_allclose(resid[sel] @ m.loadings[j], 0.0, atol=1e-9)     # orthogonal to the subspace
+    err_pm = ((X - m.reconstruct(X)) ** 2).sum(axis=1)
+    err_ls = ((X - m.reconstruct(X, how="least_squares")) ** 2).sum(axis=1)
+    assert np.all(err_ls <= err_pm + 1e-12) and err_ls.sum() < err_pm.sum()
+    assert np.linalg.norm(z_pm) < np.linalg.norm(z_ls)                                # shrinkage
+    with pytest.raises(ValueError, match="posterior_mean"):
+        m.encode(X, how="pca")
