@@ -31,15 +31,16 @@ class GradientDescentExplorer(Explorer):
         Spherical 1-D starting mixture, shared by gradient descent and EM.
     max_iter : int
         Steps of gradient descent and iterations of EM.
-    learning_rate : float
-        Starting value of the slider.
+    learning_rate : float, default 10**-2.5
+        Starting value of the slider, which moves in steps of 0.05 in the exponent (the default is on
+        a notch; a value between notches is kept until the slider is moved).
     """
 
     figsize = (9.5, 4.0)
     PARAMETERIZATIONS = {"softmax weights, log σ (always valid)": "unconstrained",
                          "raw P_j and σ_j (naive)": "naive"}
 
-    def __init__(self, x, init: Mixture, *, max_iter: int = 100, learning_rate: float = 3e-3):
+    def __init__(self, x, init: Mixture, *, max_iter: int = 100, learning_rate: float = 10 ** -2.5):
         self.X = np.asarray(x, dtype=float).reshape(-1, 1)
         if init.n_features != 1 or init.covariance_type != "spherical":
             raise ValueError("GradientDescentExplorer needs a spherical 1-D initial mixture.")

@@ -117,6 +117,10 @@ def ll_no_norm(x, w, mu, s):
     (ll_max, False, "you kept only the largest term"),
     (ll_no_norm, False, "each Gaussian needs its normalisation"),
     (lambda x, w, mu, s: ll_right(x, np.ones_like(w), mu, s), False, "The weights P_j are missing"),
+    (lambda *a: float(logsumexp(terms(*a))), False, "You combined over the points too (no axis, or axis=0)"),
+    (lambda *a: float(logsumexp(terms(*a), axis=0).sum()), False, "You combined over the points too"),
+    (lambda x, w, mu, s: ll_right(x, w, mu, s ** 2), False, "sigmas are standard deviations"),
+    (lambda x, w, mu, s: ll_right(x, w, mu, np.sqrt(s)), False, "sigmas are standard deviations"),
     (lambda *a: logsumexp(terms(*a), axis=1), False, "you returned one value per point"),
     (lambda x, w, mu, s: ll_right(x, w, mu + 0.1, s), False, "for 3 points you returned"),
     (lambda *a: "L", False, "it should return one number"),
@@ -130,3 +134,18 @@ def test_the_fallback_names_no_slip(capsys):
     res = _run(checks.check_log_likelihood, lambda x, w, mu, s: ll_right(x, w, mu + 0.1, s), False,
                "for 3 points you returned", capsys)
     assert "missing" not in res.message
+
+
+def test_logsumexp_over_the_points_is_named_on_the_first_case(capsys):
+    """With one component, no axis and axis=0 give the same number: one hint for both, not 'you returned ...'."""
+    for wrong in (lambda *a: float(logsumexp(terms(*a))), lambda *a: float(logsumexp(terms(*a), axis=0).sum())):
+        res = _run(checks.check_log_likelihood, wrong, False, "separately for each point (axis=1)", capsys)
+        assert "you returned" not in res.message
+
+
+def test_sigma_squared_gets_the_hint_of_lesson_1(capsys):
+    res = _run(checks.check_log_likelihood, lambda x, w, mu, s: ll_right(x, w, mu, s ** 2), False, "sigma_j**2",
+               capsys)
+    pdf_res = _run(checks.check_mixture_pdf, lambda x, w, mu, s: pdf_right(x, w, mu, s ** 2), False, "sigma_j**2",
+                   capsys)
+    assert res.message.split(": ", 1)[1] == pdf_res.message.split(": ", 1)[1]

@@ -3,6 +3,8 @@
 The right answers use numpy and scipy only; each wrong answer is one classic slip of the spherical
 E or M step and must get its own hint (the d-dimensional exponent of the E step above all).
 """
+import re
+
 import numpy as np
 import pytest
 from scipy.special import logsumexp
@@ -27,12 +29,13 @@ def stub(*args):
 
 # --- E step ---------------------------------------------------------------------------------------
 
-def e_step(X, w, mu, var, *, power=None, factor=0.5, weights=True, variances=lambda v: v, axis=1, logs=True):
+def e_step(X, w, mu, var, *, power=None, factor=0.5, weights=True, variances=lambda v: v, axis=1, logs=True,
+           two_pi=2 * np.pi):
     """Spherical responsibilities; the keywords make the classic slips (defaults: the right answer)."""
     d = X.shape[1]
     v = variances(var)
     sq = ((X[:, None, :] - mu[None]) ** 2).sum(-1)
-    a = (np.log(w) if weights else 0.0) - (d / 2 if power is None else power) * np.log(2 * np.pi * v) - factor * sq / v
+    a = (np.log(w) if weights else 0.0) - (d / 2 if power is None else power) * np.log(two_pi * v) - factor * sq / v
     if not logs:                                                    # densities first: 0/0 far from everything
         p = np.exp(a)
         return p / p.sum(axis=axis, keepdims=True)
@@ -49,14 +52,48 @@ def e_step(X, w, mu, var, *, power=None, factor=0.5, weights=True, variances=lam
     (lambda *a: e_step(*a, power=0.0), False, "the normalisation (2 pi sigma_j^2)^(-d/2) matters here"),
     (lambda *a: e_step(*a, factor=1.0), False, "check the factor 2"),
     (lambda *a: e_step(*a, weights=False), False, "the weights P_j are missing"),
+    (lambda X, *a: e_step(X, *a, power=X.shape[1], two_pi=1.0), False, "you wrote d log sigma_j^2 (d = 2)"),
+    (lambda X, *a: e_step(X, *a, power=X.shape[1]), False, "the normalisation has the wrong power"),
     (lambda *a: e_step(*a, variances=np.square), False, "no square, no square root"),
     (lambda *a: e_step(*a, variances=np.sqrt), False, "no square, no square root"),
-    (lambda X, w, mu, var: e_step(X, w, mu + 0.05, var), False, "expected"),
+    (lambda X, w, mu, var: e_step(X, w, mu + 0.05, var), False, "Check p(x|j) for the spherical model"),
     (lambda *a: e_step(*a).T, False, "returned shape (2, 35); expected (35, 2)"),
     (stub, False, "not yet implemented"),
 ])
 def test_check_e_step_hints(func, passed, fragment, capsys):
     _run(checks.check_e_step, func, passed, fragment, capsys)
+
+
+def test_an_unrecognised_slip_is_shown_where_it_is_plain_to_see(capsys):
+    """A normalisation power that no hint knows: the worst entry is an ordinary probability, not 0.999999."""
+    res = _run(checks.check_e_step, lambda X, *a: e_step(X, *a, power=0.7 * X.shape[1]), False,
+               "Check p(x|j) for the spherical model", capsys)
+    got, expected = map(float, re.search(r"is ([\d.e+-]*\d), expected ([\d.e+-]*\d)", res.message).groups())
+    assert abs(got - expected) > 0.05 and "1 - P" not in res.message
+
+
+def test_a_wrong_answer_near_1_also_shows_1_minus_p(capsys):
+    def nudged(X, w, mu, var):
+        r = e_step(X, w, mu, var)
+        i = int(np.argmax(r.max(axis=1)))                              # the most certain point: its top r is near 1
+        assert r[i].max() > 0.99
+        top = r[i] == r[i].max()                                       # the top entry moves the most; the row
+        r[i] += np.where(top, -1e-5, (1e-5 - 5e-7) / (r.shape[1] - 1))  # still sums to 1 within the check's 1e-6
+        return r
+    res = _run(checks.check_e_step, nudged, False, "(1 - P is", capsys)
+    assert "is 0.99999, expected 1 (1 - P is 1e-05" in res.message
+
+
+def test_the_report_carries_the_students_function_name(capsys):
+    def my_e_step(*a):
+        return e_step(*a)
+
+    def my_m_step(X, R):
+        return m_step(X, R)
+    assert checks.check_e_step(my_e_step).message.startswith("my_e_step: public checks passed")
+    assert checks.check_m_step(my_m_step).message.startswith("my_m_step: public checks passed")
+    assert checks.check_e_step(lambda *a: e_step(*a)).message.startswith("e_step:")
+    capsys.readouterr()
 
 
 def test_the_d_dimensional_exponent_is_named_with_d(capsys):

@@ -25,7 +25,7 @@ def stub(*args):
     raise NotImplementedError("exercise 3")
 
 
-def grad(X, w, mu, s, *, resp="right", sign=1.0, denom="variance", signed=True):
+def grad(X, w, mu, s, *, resp="right", sign=1.0, denom="variance", signed=True, scale_by=None, naive=False):
     """dE/dmu_j for X (n, d), means (M, d); the keywords make the classic slips (defaults: right)."""
     X, mu = np.atleast_2d(X), np.atleast_2d(mu)
     n, d = X.shape
@@ -34,6 +34,9 @@ def grad(X, w, mu, s, *, resp="right", sign=1.0, denom="variance", signed=True):
 
     def posterior(power, sq=sq):
         a = np.log(w) - power * np.log(s) - sq / (2 * s ** 2)
+        if naive:                                                     # densities first: 0/0 far from everything
+            p = np.exp(a)
+            return p / p.sum(axis=1, keepdims=True)
         return np.exp(a - logsumexp(a, axis=1, keepdims=True))
 
     r = {"right": lambda: posterior(d), "1-D norm": lambda: posterior(1), "no norm": lambda: posterior(0),
@@ -47,6 +50,10 @@ def grad(X, w, mu, s, *, resp="right", sign=1.0, denom="variance", signed=True):
         g = np.einsum("nm,nmd->md", r[resp](), diff)
     else:
         g = np.repeat(np.einsum("nm,nm->m", r[resp](), np.sqrt(sq))[:, None], d, axis=1)
+    if scale_by == "N":                                               # the average over the points: grad of E/N
+        g = g / n
+    elif scale_by == "N_j":
+        g = g / posterior(d).sum(axis=0)[:, None]
     return sign * g / scale
 
 
@@ -70,6 +77,9 @@ COMMON_SLIPS = [
     (dict(signed=False, sign=-1.0), "use the signed difference (mu_j - x_i)"),
     (dict(resp="no norm"), "your responsibilities leave out the normalisation"),
     (dict(resp="columns"), "normalised over the points"),
+    (dict(scale_by="N"), "you averaged over the points (that is the gradient of E/N)"),
+    (dict(scale_by="N_j"), "you divided by N_j"),                   # the same numbers as resp="columns"
+    (dict(naive=True), "Compute the posteriors in log space"),
     (dict(resp="joint"), "divides by p(x_i)"),
     (dict(resp="prior"), "you weighted every point by the prior P_j"),
     (dict(resp="none"), "every point pulls on every mean with full strength"),
@@ -115,3 +125,30 @@ def test_the_d_dimensional_exponent_gets_its_own_hint(capsys):
     res = _run(checks.check_mean_gradient_2d, lambda *a: grad(*a, resp="1-D norm"), False, "(2 pi sigma_j^2)^(-d/2)",
                capsys)
     assert "d = 2" in res.message and "leave out" not in res.message
+
+
+@pytest.mark.parametrize("slip, fragment, not_in", [
+    (dict(scale_by="N"), "you averaged over the points", "divided by N_j"),
+    (dict(scale_by="N_j"), "you divided by N_j", "averaged"),
+    (dict(resp="columns"), "normalised over the points (each column sums to 1)", "averaged"),
+])
+def test_slips_equal_on_the_one_component_case_are_told_apart(slip, fragment, not_in, capsys):
+    """With M = 1 all three give dE/dmu / N on the first case; the later cases decide which hint is printed
+    (dividing by N_j and normalising the columns are one slip, with one hint)."""
+    x = np.linspace(-2, 2, 7)
+    assert np.allclose(grad_1d(**slip)(x, np.ones(1), np.zeros(1), np.ones(1)), grad_right_1d(x, np.ones(1),
+                                                                                              np.zeros(1), np.ones(1)) / 7)
+    res = _run(checks.check_mean_gradient, grad_1d(**slip), False, fragment, capsys)
+    assert not_in not in res.message
+
+
+def test_a_naive_posterior_fails_on_the_far_point_with_the_log_space_hint(capsys):
+    for check, func in [(checks.check_mean_gradient, grad_1d(naive=True)),
+                        (checks.check_mean_gradient_2d, lambda *a: grad(*a, naive=True))]:
+        res = _run(check, func, False, "underflows to 0, and 0/0 = NaN", capsys)
+        assert "far from every component" in res.message
+
+
+def test_nan_on_ordinary_data_gets_the_plain_hint(capsys):
+    _run(checks.check_mean_gradient, lambda x, w, mu, s: np.full(len(w), np.nan), False,
+         "NaN or inf where every density is ordinary", capsys)

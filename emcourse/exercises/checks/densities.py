@@ -12,6 +12,8 @@ from ._common import CheckResult, as_array, call, mixture_1d, report
 
 # --- lesson 1 ----------------------------------------------------------------------------------------
 
+_SD_HINT = "sigmas are standard deviations: the variance is sigma_j**2 (use it in the exponent and the normalisation)."
+
 _PDF_CASES = [
     (np.array([0.0, 1.0, -2.5]), np.array([1.0]), np.array([0.0]), np.array([1.0])),
     (np.linspace(-4, 6, 11), np.array([0.3, 0.7]), np.array([-1.0, 2.0]), np.array([0.5, 1.5])),
@@ -24,7 +26,7 @@ def _pdf_slips(x, w, mu, s):
     z2 = (x[:, None] - mu) ** 2
     bell = np.exp(-z2 / (2 * s ** 2))                                    # the right exponent
     right = bell / np.sqrt(2 * np.pi * s ** 2)
-    sd = "sigmas are standard deviations: the variance is sigma_j**2 (use it in the exponent and the normalisation)."
+    sd = _SD_HINT
     norm = ("each Gaussian's normalisation is 1/sqrt(2 pi sigma_j^2) = 1/(sigma_j sqrt(2 pi)): check the square "
             "and the square root.")
     return [
@@ -84,6 +86,9 @@ def _ll_slip_hint(got, x, w, mu, s, expected):
     """The hint for a finite wrong log-likelihood: the classic slips first, then the numbers."""
     a = _log_terms(x, w, mu, s)
     log_p = a - np.log(w)                                                  # log p(x_i | j)
+    combined_over_points = ("log-sum-exp runs over the components j, separately for each point (axis=1): that gives "
+                            "one log p(x_i) = log sum_j P_j p(x_i|j) per point, and log L is the sum of those over "
+                            "the points. You combined over the points too (no axis, or axis=0).")
     slips = [
         (-expected, "the sign is flipped: that is E = -log L. Return log L itself."),
         (expected / x.size, "that is the average per point; return the total sum over all points."),
@@ -95,6 +100,10 @@ def _ll_slip_hint(got, x, w, mu, s, expected):
          "max_j a_j."),
         (logsumexp_rows(a + 0.5 * np.log(2 * np.pi * s ** 2)).sum(),
          "each Gaussian needs its normalisation 1/sqrt(2 pi sigma_j^2) (in log space: -0.5 log(2 pi sigma_j^2))."),
+        (logsumexp_rows(a.reshape(1, -1))[0], combined_over_points),                     # no axis: one number
+        (logsumexp_rows(a.T).sum(), combined_over_points),                               # axis=0, then summed
+        (logsumexp_rows(_log_terms(x, w, mu, s ** 2)).sum(), _SD_HINT),                  # sigma^2 as the sd
+        (logsumexp_rows(_log_terms(x, w, mu, np.sqrt(s))).sum(), _SD_HINT),              # sigma as the variance
     ]
     for value, hint in slips:
         if np.isclose(got, value, rtol=1e-8):
@@ -111,7 +120,8 @@ def check_log_likelihood(log_likelihood) -> CheckResult:
     It must work for 2,000 points, where the product of densities underflows to 0, and for a point
     far from every component. Recognises the product that underflows, a missing log-sum-exp, the
     flipped sign (E), the average per point, the log inside the sum over components, the maximum in
-    place of log-sum-exp, a missing normalisation, left-out weights, and one value per point.
+    place of log-sum-exp, a missing normalisation, log-sum-exp over the points (no axis or axis=0),
+    sigma and sigma^2 swapped, left-out weights, and one value per point.
     Introduced in ``notebooks/02_likelihood.ipynb``.
     """
     name = "log_likelihood"

@@ -12,13 +12,19 @@ from ._common import CheckResult, as_array, call, report
 
 # --- lesson 4 ----------------------------------------------------------------------------------------
 
+def _name(func, default):
+    """The student's function name for the report (``my_e_step`` in lesson 4, ``e_step`` in homework 2)."""
+    name = getattr(func, "__name__", "")
+    return name if name.isidentifier() else default
+
+
 def _e_step_cases():
     rng = np.random.default_rng(4)
-    X1 = np.vstack([rng.normal(0, 1, (20, 2)), rng.normal(4, 0.5, (15, 2))])
+    X1 = np.vstack([rng.normal(0, 1, (20, 2)), rng.normal(2, 0.5, (15, 2))])     # overlapping: no r_ij is 0 or 1
     X3 = rng.normal(0, 1, (30, 3))
     far = np.array([[0.0, 0.0], [40.0, 40.0], [-35.0, 5.0]])
     return [
-        (X1, np.array([0.5, 0.5]), np.array([[0.0, 0.0], [4.0, 4.0]]), np.array([1.0, 0.25])),
+        (X1, np.array([0.5, 0.5]), np.array([[0.0, 0.0], [2.0, 2.0]]), np.array([1.0, 0.25])),
         (X3, np.array([0.2, 0.3, 0.5]), rng.normal(0, 1, (3, 3)), np.array([0.5, 1.0, 2.0])),
         (far, np.array([0.5, 0.5]), np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1.0, 1.0])),
     ]
@@ -43,6 +49,10 @@ def _e_step_slips(X, w, mu, var):
          f"the normalisation (2 pi sigma_j^2)^(-d/2) matters here (d = {d}): components with different "
          "variances have different heights, so it does not cancel between components."),
         (resp(factor=1.0), "the exponent is -|x - mu_j|^2 / (2 sigma_j^2): check the factor 2 (slide 3 drops it)."),
+        (softmax_rows(np.log(w) - d * np.log(var) - 0.5 * sq / var),                 # d log v (or d log 2 pi v)
+         f"the normalisation has the wrong power: you wrote d log sigma_j^2 (d = {d}), but the variances you are given "
+         "are sigma_j^2 already, so log p(x|j) contains -(d/2) log(2 pi sigma_j^2): half of d, times the log of the "
+         "variance."),
         (resp(log_w=0.0), "the weights P_j are missing: r_ij is proportional to P_j p(x_i|j), prior times density."),
         (resp(variances=var ** 2), spherical),
         (resp(variances=np.sqrt(var)), spherical),
@@ -54,10 +64,11 @@ def check_e_step(e_step) -> CheckResult:
 
     ``variances`` are sigma_j^2. Recognises NaN from underflow (no log-sum-exp), rows that do not
     sum to 1 (or columns that do), the 1-D normalisation (2 pi sigma^2)^(-1/2) in d dimensions, no
-    normalisation, a missing factor 2, missing weights, and variances squared or square-rooted.
+    normalisation, a missing factor 2, d log sigma^2 for (d/2) log(2 pi sigma^2), missing weights, and
+    variances squared or square-rooted. Otherwise it names the responsibility that is most wrong. The report carries the function's own name (``my_e_step`` in lesson 4).
     Introduced in ``notebooks/04_em_algorithm.ipynb``.
     """
-    name = "e_step"
+    name = _name(e_step, "e_step")
     for X, w, mu, var in _e_step_cases():
         value, err = call(e_step, X.copy(), w.copy(), mu.copy(), var.copy())
         if err:
@@ -80,11 +91,20 @@ def check_e_step(e_step) -> CheckResult:
         else:
             hint = next((h for slip, h in _e_step_slips(X, w, mu, var) if np.allclose(got, slip, atol=1e-8)), None)
             if hint is None:
-                i, j = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                hint = (f"P({j + 1} | x_{i}) is {got[i, j]:.6g}, expected {expected[i, j]:.6g}. Check p(x|j) for the "
-                        "spherical model.")
+                hint = _worst_entry(got, expected) + " Check p(x|j) for the spherical model."
         return report(False, hint, name)
     return report(True, "", name)
+
+
+def _worst_entry(got, expected):
+    """The most wrong responsibility, in words. (The first case has overlapping clusters, so a wrong
+    normalisation moves some r_ij far from 0 and 1, where the error is plain to see; near 1, 1 - r is
+    shown too, so that 0.999999 against 0.999996 does not look like rounding.)"""
+    i, j = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
+    text = f"P({j + 1} | x_{i + 1}) is {got[i, j]:.6g}, expected {expected[i, j]:.6g}"
+    if expected[i, j] > 0.99:
+        text += f" (1 - P is {1 - got[i, j]:.3g}, expected {1 - expected[i, j]:.3g})"
+    return text + "."
 
 
 def check_m_step(m_step) -> CheckResult:
@@ -93,9 +113,10 @@ def check_m_step(m_step) -> CheckResult:
     Recognises N_j for P_j, sums over the wrong axis, slide 13's factor N in the means and the
     variances, division by N instead of N_j, a missing 1/d, standard deviations for variances, the
     uncentred <x^2> - <x>^2 on data far from the origin, and the spread around the wrong centre.
+    The report carries the function's own name (``my_m_step`` in lesson 4).
     Introduced in ``notebooks/04_em_algorithm.ipynb``.
     """
-    name = "m_step"
+    name = _name(m_step, "m_step")
     rng = np.random.default_rng(5)
     X1 = np.vstack([rng.normal(0, 1, (25, 2)), rng.normal(3, 0.5, (15, 2))])
     R1 = Mixture([0.5, 0.5], [[0.0, 0.0], [3.0, 3.0]], [1.0, 0.5]).responsibilities(X1)
