@@ -12,7 +12,8 @@ from ._base import Explorer, flatten_artists, int_slider, slider
 
 class ArtmapExplorer(Explorer):
     """Gaussian ARTMAP on 2-D data: categories as 1-sigma ellipses coloured by class, the distributed vote as
-    background colour, with sliders for the baseline vigilance rho and the initial width gamma.
+    background colour (with rho > 0 only the categories whose match passes rho vote, and all of them where none
+    does), with sliders for the baseline vigilance rho and the initial width gamma.
 
     The vigilance slider offers few values (0 to 0.95 in steps of 0.05), so for the current gamma every one of
     them is fitted, voted and scored in advance (at build, and again when gamma changes), and each fit's
@@ -116,6 +117,7 @@ class ArtmapExplorer(Explorer):
         codes = np.searchsorted(model.classes_, self.y)
         self.points = plotting.draw_samples_2d(self.ax, self.X, labels=codes, n_components=len(model.classes_),
                                                size=14, edgecolor="#333333")
+        self.legend = _legend(self.ax, self.points["groups"], model.classes_, "samples")   # drawn over the vote
         self.ellipses = self._ellipses(fit)
         self.ax.set_xlim(-0.05, 1.05)
         self.ax.set_ylim(-0.05, 1.05)
@@ -128,7 +130,7 @@ class ArtmapExplorer(Explorer):
         self.ax_bar.set_ylim(0, 110)
         self.ax_bar.set_ylabel("count, or accuracy in %")
         self.ax_bar.tick_params(axis="x", labelsize=8)
-        self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, list(self.bars))
+        self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, self.legend, list(self.bars))
 
     def _update(self):
         fit = self._fit()
@@ -138,7 +140,7 @@ class ArtmapExplorer(Explorer):
         test = fit["test"] if fit["test"] is not None else 0.0
         for b, v in zip(self.bars, [min(model.n_categories_, 110), 100 * fit["train"], 100 * test]):
             b.set_height(v)
-        self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, list(self.bars))
+        self.dynamic = flatten_artists(self.vote, self.points, self.ellipses, self.legend, list(self.bars))
 
     def summary(self) -> str:
         fit = self._fit()
@@ -153,19 +155,49 @@ class ArtmapExplorer(Explorer):
         return "\n".join(lines)
 
 
+def _class_name(c) -> str:
+    """How a legend names a class: a word as it is, a number as 'class 3'."""
+    return f"class {c}" if isinstance(c, (int, np.integer, float, np.floating)) else str(c)
+
+
+def _legend(ax, groups, classes, title: str):
+    """A legend of the sample markers, one entry per class (static: drawn into the cached background)."""
+    for group, c in zip(groups, classes):
+        group.set_label(_class_name(c))
+    return ax.legend(handles=list(groups), loc="upper left", fontsize=8, title=title, title_fontsize=8)
+
+
 class MatchTrackingExplorer(Explorer):
     """Present a short stream to Gaussian ARTMAP one sample at a time and read what happened: the winning
     category, a wrong guess, rho raised above its match, the next candidate, a new category.
 
     The state after t samples is ``partial_fit`` on the first t samples (in order); the readout lists the
-    trace events of sample t. Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+    trace events of sample t. Each category's ellipse carries its number (from 1, as the readout counts), and a
+    legend names the classes. Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+        Features scaled to [0, 1].
+    y : ndarray of shape (n_samples,)
+        Labels (words or numbers; the legend and the readout show them).
+    rho, gamma, sigma_min : float
+        Gaussian ARTMAP's baseline vigilance, initial width and standard-deviation floor (default 0.03, as
+        :class:`ArtmapExplorer`; GaussianARTMAP's own default, 0.1, suits 64-pixel digits).
+    n_samples : int
+        How many samples of the stream to present.
+    feature_names : pair of str
+        The axis labels.
     """
 
     figsize = (9.5, 4.2)
 
-    def __init__(self, X, y, *, rho: float = 0.0, gamma: float = 0.1, n_samples: int = 30):
+    def __init__(self, X, y, *, rho: float = 0.0, gamma: float = 0.1, sigma_min: float = 0.03, n_samples: int = 30,
+                 feature_names=("feature 1 (scaled)", "feature 2 (scaled)")):
         self.X, self.y = np.asarray(X, float)[:n_samples], np.asarray(y)[:n_samples]
-        self.model = GaussianARTMAP(rho=rho, gamma=gamma, shuffle=False, rng=0).fit(self.X, self.y)
+        self.feature_names = tuple(feature_names)
+        self.model = GaussianARTMAP(rho=rho, gamma=gamma, sigma_min=sigma_min, shuffle=False, rng=0).fit(self.X,
+                                                                                                         self.y)
         self.events = self.model.trace_
         self.classes = self.model.classes_
         controls = {"t": int_slider("sample t", 1, 1, len(self.X))}
@@ -180,34 +212,45 @@ class MatchTrackingExplorer(Explorer):
     def _build(self):
         self.ax = self.figure.subplots()
         codes = np.searchsorted(self.classes, self.y)
-        plotting.draw_samples_2d(self.ax, self.X, labels=codes, n_components=len(self.classes), size=16,
-                                 edgecolor="#333333")
+        points = plotting.draw_samples_2d(self.ax, self.X, labels=codes, n_components=len(self.classes), size=16,
+                                          edgecolor="#333333")
+        _legend(self.ax, points["groups"], self.classes, "samples; ellipses: categories (1σ)")
         means, sigmas, labels = self.categories_after(self.state["t"])
         self.ellipses = plotting.draw_categories(self.ax, means, sigmas, labels, self.classes)
+        # one number per possible category (at most one per sample), placed and shown as categories appear
+        self.numbers = [self.ax.text(0, 0, str(k + 1), fontsize=8, fontweight="bold", ha="left", va="bottom",
+                                     visible=False) for k in range(len(self.X))]
         (self.current,) = self.ax.plot([], [], "o", ms=16, mfc="none", mec="black", mew=2)
         (self.winner,) = self.ax.plot([], [], "+", ms=18, mew=3, color="black")
         self.ax.set_xlim(-0.05, 1.05)
         self.ax.set_ylim(-0.05, 1.05)
         self.ax.set_aspect("equal")
-        self.ax.set_xlabel("feature 1 (scaled)")
-        self.ax.set_ylabel("feature 2 (scaled)")
-        self.ax.set_title("ringed: sample t; +: the category that finally learned it", fontsize=10)
-        self.dynamic = flatten_artists(self.ellipses, self.current, self.winner)
+        self.ax.set_xlabel(self.feature_names[0])
+        self.ax.set_ylabel(self.feature_names[1])
+        self.ax.set_title("ringed: sample t; +: the category that finally learned it; numbers: categories",
+                          fontsize=10)
+        self.dynamic = flatten_artists(self.ellipses, self.numbers, self.current, self.winner)
 
     def _update(self):
         t = self.state["t"]
         means, sigmas, labels = self.categories_after(t)
         self.ellipses = plotting.draw_categories(self.ax, means, sigmas, labels, self.classes, artists=self.ellipses)
+        for k, number in enumerate(self.numbers):
+            number.set_visible(k < len(means))
+            if k < len(means):
+                number.set_position((means[k, 0] + 0.01, means[k, 1] + 0.01))
         self.current.set_data([self.X[t - 1, 0]], [self.X[t - 1, 1]])
         final = [e for e in self.events if e.sample == t - 1 and e.kind in ("learn", "new_category")]
         if final:
             self.winner.set_data([final[-1].mean[0]], [final[-1].mean[1]])
-        self.dynamic = flatten_artists(self.ellipses, self.current, self.winner)
+        self.dynamic = flatten_artists(self.ellipses, self.numbers, self.current, self.winner)
 
     def summary(self) -> str:
         t = self.state["t"]
         evs = [e for e in self.events if e.sample == t - 1]
+        m = self.model
         lines = [f"sample {t} of {len(self.X)}: x = ({self.X[t - 1, 0]:.2f}, {self.X[t - 1, 1]:.2f}), "
-                 f"class {self.y[t - 1]}; categories before it: {len(self.categories_after(t - 1)[0])}"]
+                 f"{_class_name(self.y[t - 1])}; categories before it: {len(self.categories_after(t - 1)[0])}"]
         lines += [f"  {e.describe()}" for e in evs]
+        lines.append(f"  (rho-bar = {m.rho:.2f}, gamma = {m.gamma:.2f}, sigma floor sigma_min = {m.sigma_min:.2f})")
         return "\n".join(lines)

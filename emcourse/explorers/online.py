@@ -16,15 +16,21 @@ class RunningVarianceExplorer(Explorer):
     """A stream revealed sample by sample, with the running variance three ways against the truth.
 
     Welford's update, slide 23's recursion and <x^2> - <x>^2, on unit-variance data shifted by an
-    ``offset`` (up to 1e9), in float64 or float32. Introduced in ``notebooks/06_online_updates.ipynb``.
+    ``offset`` (up to 1e9), in float64 or float32. The "exact" variance is that of the samples as stored in the
+    chosen precision; when that precision is too coarse at the offset to hold the data's spread (float32 near
+    1e8: neighbouring numbers are 8 apart), the readout says so instead of reporting relative errors against 0.
+    Introduced in ``notebooks/06_online_updates.ipynb``.
     """
 
     figsize = (9.5, 4.0)
-    METHODS = (("welford", "Welford", 0, "-"), ("slide23", "slide 23", 1, "--"), ("naive", "<x²> − <x>²", 5, ":"))
+    METHODS = (("welford", "Welford", 0, "-"), ("slide23", "slide 23", 1, "--"), ("naive", "<x²> − <x>²", 3, ":"))
+    #: gap between neighbouring numbers (as a fraction of the data's unit spread) from which the readout warns
+    COARSE = 0.01
 
     def __init__(self, *, n_samples: int = 400, rng=0):
         self.n = int(n_samples)
         self.base = check_rng(rng).normal(0.0, 1.0, self.n)
+        self.unrounded = two_pass_variances(self.base)    # the data's variance before any rounding (offset-free)
         self._cache = {}
         controls = {
             "n_seen": int_slider("samples seen n", 8, 1, self.n),
@@ -42,6 +48,8 @@ class RunningVarianceExplorer(Explorer):
             x = (self.base + self.state["offset"]).astype(dtype)
             out = {m: running_variance(x, m, dtype=dtype).astype(float) for m, *_ in self.METHODS}
             out["exact"] = two_pass_variances(x.astype(np.float64))
+            out["gap"] = float(np.spacing(np.abs(x).max()))          # distance to the next number of this precision
+            out["distinct"] = np.array([np.unique(x[:k]).size for k in range(1, self.n + 1)])
             self._cache[key] = out
         return self._cache[key]
 
@@ -79,20 +87,32 @@ class RunningVarianceExplorer(Explorer):
     def summary(self) -> str:
         c = self.curves()
         i = self.state["n_seen"] - 1
-        lines = [f"n = {i + 1} samples, offset {self.state['offset']:.1e}, {self.state['precision']}: "
-                 f"exact (two-pass) variance {c['exact'][i]:.6g}"]
+        offset, precision, exact = self.state["offset"], self.state["precision"], c["exact"][i]
+        lines = [f"n = {i + 1} samples, offset {offset:.1e}, {precision}: exact (two-pass) variance of the stored "
+                 f"samples {exact:.6g}"]
+        if c["gap"] >= self.COARSE:
+            k = c["distinct"][i]
+            lines.append(f"  {precision} numbers near {offset:.1e} are {c['gap']:g} apart, against a spread of about 1: the "
+                         f"{i + 1} samples were stored as {k} distinct value{'s' if k > 1 else ''} before any formula saw "
+                         f"them (their variance before rounding: {self.unrounded[i]:.6g})")
         for m, label, *_ in self.METHODS:
             v = c[m][i]
-            rel = (v - c["exact"][i]) / c["exact"][i] if c["exact"][i] > 0 else 0.0
-            lines.append(f"  {label:12s} {v:.6g}" + (f"  (relative error {rel:+.1e})" if i > 0 else ""))
+            if i == 0:
+                note = ""
+            elif exact > 0:
+                note = f"  (relative error {(v - exact) / exact:+.1e})"
+            else:
+                note = "  (the stored samples are all equal: no relative error)"
+            lines.append(f"  {label:12s} {v:.6g}{note}")
         return "\n".join(lines)
 
 
 class OnlineEMExplorer(Explorer):
     """Batch vs incremental vs stepwise EM on one data set: log L per point after each pass through the data.
 
-    Controls: the stepwise step-size exponent alpha, the mini-batch / block size m, and the pass to show
-    (the right panel draws the stepwise fit after that pass). Runs are computed on release and cached; while a
+    Controls: the stepwise step-size exponent alpha (0.55 to 1: the convergence theory needs 0.5 < alpha <= 1), the
+    size m of stepwise EM's mini-batches and of incremental EM's blocks, and the pass to show (the right panel draws
+    the stepwise fit after that pass). Runs are computed on release and cached; while a
     new one runs the readout says so (with m = 1 it takes seconds).
     Introduced in ``notebooks/06_online_updates.ipynb``.
     """
@@ -109,8 +129,8 @@ class OnlineEMExplorer(Explorer):
         self.truth_ll = data.truth.log_likelihood(data.X) / len(data.X)
         self._cache = {}
         controls = {
-            "alpha": slider("stepwise α", 0.6, 0.5, 1.0, 0.05, continuous_update=False),
-            "batch_size": widgets.SelectionSlider(options=list(self.SIZES), value=10, description="batch size m",
+            "alpha": slider("stepwise α", 0.6, 0.55, 1.0, 0.05, continuous_update=False),     # theory: 0.5 < α <= 1
+            "batch_size": widgets.SelectionSlider(options=list(self.SIZES), value=10, description="batch / block m",
                                                   continuous_update=False, style=SLIDER_STYLE, layout=SLIDER_LAYOUT),
             "pass_no": int_slider("after pass", 1, 0, self.n_passes),
         }
@@ -172,8 +192,8 @@ class OnlineEMExplorer(Explorer):
     def summary(self) -> str:
         n = len(self.data.X)
         t = self.state["pass_no"]
-        lines = [f"alpha = {self.state['alpha']:.2f}, m = {self.state['batch_size']}; log L per point after pass {t} "
-                 f"(true mixture: {self.truth_ll:.4f})"]
+        lines = [f"alpha = {self.state['alpha']:.2f}, m = {self.state['batch_size']} (stepwise mini-batch and incremental "
+                 f"block); log L per point after pass {t} (true mixture: {self.truth_ll:.4f})"]
         for name, run in self.runs().items():
             lls = run.log_likelihoods / n
             tt = min(t, len(lls) - 1)

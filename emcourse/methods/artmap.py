@@ -460,8 +460,11 @@ class GaussianARTMAP(ClassifierMixin, BaseEstimator):
                 new_log_rho = np.logaddexp(logG[J], log_eps)
                 still = eligible & (logG > new_log_rho)
                 removed = tuple(int(k) for k in np.flatnonzero(eligible & ~still))
+                others = eligible.copy()
+                others[J] = False
+                runner_up = float(np.exp(logG[others].max())) if others.any() else 0.0
                 trace.append(ArtmapEvent(sample, epoch, i, "match_tracking", J, rho, new_rho, G_J, predicted, true,
-                                         removed=removed))
+                                         removed=removed, runner_up=runner_up))
                 eligible, rho, log_rho = still, new_rho, new_log_rho
 
     def _new_category(self, a: np.ndarray, code: int) -> int:
@@ -533,8 +536,8 @@ class GaussianARTMAP(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Class votes of slide 17 (a Gaussian-mixture estimate of P(class | x)).
 
-        The categories with G_j(x) > rho vote, each with weight y_j = g_j / sum of g over the voters;
-        V_c is the total weight of the voters labelled c. If no category passes rho for a sample (possible
+        The categories with G_j(x) > rho vote, each with the share g_j / (sum of g over the voters);
+        V_c is the total share of the voters labelled c. If no category passes rho for a sample (possible
         when rho > 0), **all** categories vote for that sample instead, so a prediction always exists.
         Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
 

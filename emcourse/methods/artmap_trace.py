@@ -55,6 +55,10 @@ class ArtmapEvent:
         event (``sigma`` with the ``sigma_min`` floor applied, as used by match and choice).
     count : int or None
         For ``"new_category"`` and ``"learn"``: n_J after the event.
+    runner_up : float or None
+        For ``"match_tracking"``: the largest match G among the *other* categories that were eligible before
+        this raise of rho (0.0 if there were none). The next category is tried exactly when it is above
+        ``rho_after`` = G_J + epsilon, so with a tiny G_J it is epsilon, not G_J, that decides.
     """
 
     sample: int
@@ -71,6 +75,7 @@ class ArtmapEvent:
     mean: np.ndarray | None = field(default=None, repr=False)
     sigma: np.ndarray | None = field(default=None, repr=False)
     count: int | None = None
+    runner_up: float | None = None
 
     def describe(self) -> str:
         """One line of plain text saying what happened (for explorer readouts and screen readers).
@@ -178,6 +183,9 @@ class MatchTrackingOutcomes:
         Of those, samples finally learned by an existing category (the rest made a new category).
     median_match : float
         Median of G_J, the wrong winner's match, over the events (NaN if there were none).
+    median_runner_up : float
+        Median over the events of the best match among the other eligible categories
+        (:attr:`ArtmapEvent.runner_up`; NaN if there were no events).
     """
 
     n_samples: int
@@ -187,6 +195,7 @@ class MatchTrackingOutcomes:
     samples_tracked: int
     learned_after_tracking: int
     median_match: float
+    median_runner_up: float = float("nan")
 
 
 def match_tracking_outcomes(trace) -> MatchTrackingOutcomes:
@@ -205,10 +214,11 @@ def match_tracking_outcomes(trace) -> MatchTrackingOutcomes:
     """
     trace = list(trace)
     nxt = ncat = 0
-    tracked, learned, matches = set(), set(), []
+    tracked, learned, matches, runners = set(), set(), [], []
     for event, after in zip(trace, trace[1:] + [None]):
         if event.kind == "match_tracking":
             matches.append(event.match)
+            runners.append(event.runner_up)
             tracked.add(event.sample)
             if after is not None and after.kind == "choose":
                 nxt += 1
@@ -219,4 +229,5 @@ def match_tracking_outcomes(trace) -> MatchTrackingOutcomes:
     return MatchTrackingOutcomes(
         n_samples=len({e.sample for e in trace}), n_events=len(matches), to_next_category=nxt, to_new_category=ncat,
         samples_tracked=len(tracked), learned_after_tracking=len(learned),
-        median_match=float(np.median(matches)) if matches else float("nan"))
+        median_match=float(np.median(matches)) if matches else float("nan"),
+        median_runner_up=float(np.median(runners)) if runners else float("nan"))

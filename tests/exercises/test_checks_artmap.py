@@ -37,21 +37,24 @@ def _run(check, func, passed, fragment, capsys):
     return res
 
 
-def make(*, density=False, choose_by_match=False, count=True, all_weaker=True, epsilon=True, reset=True,
-         logs=True):
+def make(*, density=False, choose_by_match=False, count=True, widths=True, all_weaker=True, track=True,
+         epsilon=True, reset=True, logs=True, half=True, squared=False):
     """A student's match_tracking_step: right with the defaults, one classic mistake per switch."""
     def match_tracking_step(means, sigmas, counts, labels, X, y, rho_bar, eps):
         means, sigmas, X = np.asarray(means, float), np.asarray(sigmas, float), np.asarray(X, float)
+        if squared:
+            sigmas = sigmas ** 2
         sum_log_sigma = np.log(sigmas).sum(axis=1)
         decisions = []
         rho = rho_bar
         for x, label in zip(X, y):
             if reset:
                 rho = rho_bar
-            log_G = -0.5 * (((x - means) / sigmas) ** 2).sum(axis=1)
+            log_G = -(0.5 if half else 1.0) * (((x - means) / sigmas) ** 2).sum(axis=1)
             if density:
                 log_G = log_G - sum_log_sigma - 0.5 * means.shape[1] * np.log(2 * np.pi)
-            log_g = log_G if choose_by_match else log_G - sum_log_sigma + (np.log(counts) if count else 0.0)
+            log_g = log_G if choose_by_match else (log_G - (sum_log_sigma if widths else 0.0)
+                                                  + (np.log(counts) if count else 0.0))
             if logs:
                 eligible = log_G > (np.log(rho) if rho > 0 else -np.inf)
             else:
@@ -63,6 +66,9 @@ def make(*, density=False, choose_by_match=False, count=True, all_weaker=True, e
                 J = int(np.argmax(np.where(eligible, log_g, -np.inf)))
                 if labels[J] == label:
                     decisions.append(J)
+                    break
+                if not track:                       # a wrong guess: a new category straight away
+                    decisions.append(-1)
                     break
                 if not all_weaker:
                     eligible[J] = False
@@ -91,14 +97,15 @@ def right_one_at_a_time(means, sigmas, counts, labels, X, y, rho_bar, eps):
     return np.array([one(x, label) for x, label in zip(X, y)])
 
 
-def slide19_literally(means, sigmas, counts, labels, X, y, rho_bar, eps):
+def slide19_literally(means, sigmas, counts, labels, X, y, rho_bar, eps, *, logs=True):
     """'Increase rho slightly and try again': rho += eps until the wrong winner drops out."""
     out = []
     for x, label in zip(X, y):
-        G = np.exp(-0.5 * (((x - means) / sigmas) ** 2).sum(axis=1))
-        g = counts / np.prod(sigmas, axis=1) * G
+        log_G = -0.5 * (((x - means) / sigmas) ** 2).sum(axis=1)
+        G = np.exp(log_G)
+        g = np.log(counts) - np.log(sigmas).sum(axis=1) + log_G if logs else counts / np.prod(sigmas, axis=1) * G
         rho = rho_bar
-        eligible = G > rho
+        eligible = log_G > (np.log(rho) if rho > 0 else -np.inf) if logs else G > rho
         while True:
             if not eligible.any():
                 out.append(-1)
@@ -109,8 +116,14 @@ def slide19_literally(means, sigmas, counts, labels, X, y, rho_bar, eps):
                 break
             while eligible[J]:
                 rho += eps
-                eligible &= G > rho
+                eligible &= (log_G > np.log(rho)) if logs else G > rho
     return out
+
+
+def one_based(*args):
+    """Right categories, counted from 1."""
+    d = np.asarray(make()(*args))
+    return np.where(d >= 0, d + 1, -1)
 
 
 def stub(*args):
@@ -133,6 +146,13 @@ def stub(*args):
     (make(all_weaker=False), False, "you removed only the category that guessed"),
     (make(epsilon=False), False, "rho must jump to just ABOVE"),
     (slide19_literally, False, "rho must jump to just ABOVE"),
+    # two mistakes at once (slide 19 literally AND no logarithms): no single named mistake explains every case
+    (lambda *a: slide19_literally(*a, logs=False), False, "Eligible: G_j > rho; winner: largest g_j"),
+    (make(widths=False), False, "does not divide by the product of the category's standard deviations"),
+    (make(track=False), False, "you created a new category at once"),
+    (make(half=False), False, "your match has no factor 1/2"),
+    (make(squared=True), False, "you used them as variances"),
+    (one_based, False, "the right categories plus 1"),
     (make(reset=False), False, "rho must start again at rho_bar for every sample"),
     (make(logs=False), False, "Compare logarithms"),
     (lambda *a: [max(d, 0) for d in make()(*a)], False, "expected a new category (-1), you returned category index 0"),

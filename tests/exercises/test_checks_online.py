@@ -38,13 +38,16 @@ def _run(check, func, passed, fragment, capsys):
 # --- a right answer (weighted Welford) and the same update with one piece wrong ------------------------------
 
 def _update(W, mu, var, x, r, *, count=None, step=None, term=None, denominator=None):
+    """Weighted Welford in sum form; a component with W_j + r_ij = 0 keeps its statistics (no 0/0)."""
     W, mu, var, x, r = (np.asarray(a, dtype=float) for a in (W, mu, var, x, r))
     Wn = W + r if count is None else count(W, r)
+    some = (Wn > 0)[:, None]
+    safe = np.where(Wn > 0, Wn, 1.0)
     delta = x - mu
-    mu_n = mu + (r / Wn)[:, None] * delta if step is None else step(W, Wn, r, mu, delta)
+    mu_n = mu + (r / safe)[:, None] * delta if step is None else step(W, Wn, r, mu, delta)
     m2_term = r[:, None] * delta * (x - mu_n) if term is None else term(r, delta, x, mu_n)
-    den = Wn if denominator is None else denominator(W, Wn, r)
-    return Wn, mu_n, (W[:, None] * var + m2_term) / den[:, None]
+    den = safe if denominator is None else denominator(W, Wn, r)
+    return Wn, np.where(some, mu_n, mu), np.where(some, (W[:, None] * var + m2_term) / den[:, None], var)
 
 
 def right(W, mu, var, x, r):
@@ -56,6 +59,8 @@ def right_loop(W, mu, var, x, r):
     W, mu, var = np.array(W, float), np.array(mu, float), np.array(var, float)
     for j in range(len(W)):
         W[j] += r[j]
+        if W[j] == 0:                       # no weight before or after: nothing to update
+            continue
         d = x - mu[j]
         mu[j] += r[j] / W[j] * d
         var[j] += r[j] / W[j] * (d * (x - mu[j]) - var[j])
@@ -108,10 +113,45 @@ def var_unit_denominator(W, mu, var, x, r):
 
 
 def zero_count_nan(W, mu, var, x, r):
-    """Right, except that a component starting with W = 0 gets NaN (0/0 in its first variance)."""
+    """Right, except that a component's first sample (W = 0, r > 0) gives a NaN variance."""
     Wn, mu_n, v = right(W, mu, var, x, r)
-    v = np.where((np.asarray(W) == 0)[:, None], np.nan, v)
+    v = np.where(((np.asarray(W) == 0) & (np.asarray(r) > 0))[:, None], np.nan, v)
     return Wn, mu_n, v
+
+
+def unguarded(W, mu, var, x, r):
+    """The step form with no guard: 0/0 = NaN for a component with W = 0 that gets r = 0 (hard assignment)."""
+    Wn = W + r
+    with np.errstate(invalid="ignore"):
+        step = (r / Wn)[:, None]
+    d = x - mu
+    mu_n = mu + step * d
+    return Wn, mu_n, var + step * (d * (x - mu_n) - var)
+
+
+def empty_component_moves(W, mu, var, x, r):
+    """Guarded against NaN, but a component with W = r = 0 is moved to the sample instead of left alone."""
+    Wn, mu_n, v = right(W, mu, var, x, r)
+    none = (np.asarray(W) + np.asarray(r)) == 0
+    return Wn, np.where(none[:, None], x, mu_n), v
+
+
+def var_not_rescaled(W, mu, var, x, r):
+    """The old variance kept whole: sigma^2 + (r / W_new) (x - mu_old)(x - mu_new)."""
+    Wn, mu_n, _ = right(W, mu, var, x, r)
+    return Wn, mu_n, var + (r / Wn)[:, None] * (x - mu) * (x - mu_n)
+
+
+def var_weight_twice(W, mu, var, x, r):
+    """The step form with r inside the bracket too: the new term is r^2 (x - mu_old)(x - mu_new) / W_new."""
+    Wn, mu_n, _ = right(W, mu, var, x, r)
+    step = (r / Wn)[:, None]
+    return Wn, mu_n, var + step * (r[:, None] * (x - mu) * (x - mu_n) - var)
+
+
+def old_mean_twice_in_2d_only(W, mu, var, x, r):
+    """A mistake on the first case only: no named hint, since the named mistake does not explain the 1-D case."""
+    return var_old_mean_twice(W, mu, var, x, r) if np.size(x) == 2 else right(W, mu, var, x, r)
 
 
 def stub(*args):
@@ -137,7 +177,12 @@ def stub(*args):
     (var_unweighted_term, False, "term in the variance is missing its weight"),
     (var_unit_denominator, False, "divided by W_j + 1"),
     (naive, False, "right near 0, wrong for data near 1e8"),
-    (zero_count_nan, False, "starting from counts 0"),
+    (var_not_rescaled, False, "keep the old sigma_j^2 whole"),
+    (var_weight_twice, False, "enters your variance twice (r_ij^2)"),
+    (old_mean_twice_in_2d_only, False, "on the near case: your variances are"),
+    (unguarded, False, "your update divides 0 by 0 (NaN)"),
+    (zero_count_nan, False, "on the hard-assignment case (r = [1, 0, 0], counts W = [0, 3, 0]): expected"),
+    (empty_component_moves, False, "components 2 and 3 get weight 0 and stay as they are"),
 ])
 def test_weighted_running_update_check(func, passed, fragment, capsys):
     _run(checks.check_weighted_running_update, func, passed, fragment, capsys)

@@ -84,3 +84,31 @@ def test_ellipses_are_drawn_once_per_fit_and_dropped_with_their_gamma(iris_2d):
     assert len(ex.ax.patches) == patches                                   # nothing added on the second sweep
     ex.set(gamma=0.3)
     assert len(ex.ax.patches) == ex.model().n_categories_                  # the old gamma's ellipses are gone
+
+
+def test_match_tracking_explorer_numbers_its_categories_names_the_classes_and_says_its_floor(iris_2d):
+    X, y = iris_2d[0], np.array(["setosa", "versicolor", "virginica"])[iris_2d[1]]
+    ex = W.MatchTrackingExplorer(X, y, n_samples=30, sigma_min=0.03, feature_names=("petal length", "petal width"))
+    assert ex.model.sigma_min == 0.03 and "sigma floor sigma_min = 0.03" in ex.summary()
+    assert (ex.ax.get_xlabel(), ex.ax.get_ylabel()) == ("petal length", "petal width")
+    assert [t.get_text() for t in ex.ax.get_legend().get_texts()] == ["setosa", "versicolor", "virginica"]
+    for t in (1, 10, 30):
+        ex.set(t=t)
+        means = ex.categories_after(t)[0]
+        shown = [n for n in ex.numbers if n.get_visible()]
+        assert [n.get_text() for n in shown] == [str(k + 1) for k in range(len(means))]   # numbered from 1
+        np.testing.assert_allclose([n.get_position() for n in shown], means + 0.01)
+        assert set(ex.numbers) <= set(ex.dynamic)
+    tracked = next(e for e in ex.events if e.kind == "match_tracking")
+    ex.set(t=tracked.sample + 1)
+    assert f"removing category {tracked.category + 1}" in ex.summary()          # the number drawn on its ellipse
+    assert ex.numbers[tracked.category].get_visible()
+
+
+def test_artmap_explorer_legend_is_drawn_over_the_vote(iris_2d):
+    ex = W.ArtmapExplorer(*iris_2d, rho=0.0, gamma=0.1)
+    legend = ex.ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["class 0", "class 1", "class 2"]
+    assert ex.dynamic.index(legend) > ex.dynamic.index(ex.vote)
+    ex.set(rho=0.5)
+    assert ex.dynamic.index(legend) > ex.dynamic.index(ex.vote)

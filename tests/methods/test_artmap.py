@@ -467,22 +467,36 @@ def test_match_tracking_outcomes_count_the_next_category_and_the_new_category_br
     assert (out.n_samples, out.n_events, out.to_next_category, out.to_new_category) == (1, 1, 1, 0)
     assert (out.samples_tracked, out.learned_after_tracking) == (1, 1)
     assert out.median_match == pytest.approx(np.exp(-1.125))
+    event = next(e for e in m.trace_ if e.kind == "match_tracking")
+    assert event.runner_up == pytest.approx(np.exp(-0.125))        # 0 (A) was the best of the others: it is tried next
+    assert out.median_runner_up == pytest.approx(np.exp(-0.125)) and event.runner_up > event.rho_after
     m = hand_built(epsilon=EPS).partial_fit([[0.0]], ["C"])       # a label no category has: two wrong winners
     out = match_tracking_outcomes(m.trace_)
     assert (out.n_events, out.to_next_category, out.to_new_category, out.learned_after_tracking) == (2, 1, 1, 0)
     assert out.median_match == pytest.approx(np.median([np.exp(-1.125), np.exp(-0.125)]))
     quiet = match_tracking_outcomes(GaussianARTMAP().fit([[0.0], [0.01]], [0, 0]).trace_)
     assert (quiet.n_samples, quiet.n_events) == (2, 0) and np.isnan(quiet.median_match)
+    assert np.isnan(quiet.median_runner_up)
+    alone = GaussianARTMAP().set_categories(means=[[0.0]], sigmas=[[1.0]], counts=[1], labels=["A"])
+    event = next(e for e in alone.partial_fit([[0.0]], ["B"]).trace_ if e.kind == "match_tracking")
+    assert event.runner_up == 0.0                                   # nobody else was eligible
 
 
-def test_on_64_pixel_digits_every_match_tracking_event_makes_a_new_category():
-    """Lesson 7's claim: in 64 dimensions the wrong winner's match is tiny (median about 1e-22), so
-    rho <- G_J + epsilon is about epsilon, above every other category's match: nobody is left to try."""
+def test_on_64_pixel_digits_with_gamma_0_2_every_match_tracking_event_makes_a_new_category():
+    """Lesson 7's claim, for gamma = 0.2: in 64 dimensions the wrong winner's match is tiny (median about 1e-22),
+    so rho <- G_J + epsilon is about epsilon, and every other category matches below it too: nobody is left.
+    With wider categories (gamma = 0.5) another category often matches above epsilon and takes over."""
     X, y = load_digits(return_X_y=True)
-    m = GaussianARTMAP(gamma=0.2, rng=0).fit(MinMaxScaler().fit_transform(X), y)
+    X = MinMaxScaler().fit_transform(X)
+    m = GaussianARTMAP(gamma=0.2, rng=0).fit(X, y)
     out = match_tracking_outcomes(m.trace_)
     assert out.n_events > 50 and out.to_next_category == 0 and out.to_new_category == out.n_events
     assert out.learned_after_tracking == 0 and 1e-30 < out.median_match < 1e-15
+    assert all(e.runner_up < m.epsilon for e in m.trace_ if e.kind == "match_tracking")
+    wide = match_tracking_outcomes(GaussianARTMAP(gamma=0.5, rng=0).fit(X, y).trace_)
+    assert wide.median_match < 1e-10                                # G_J is still tiny ...
+    assert wide.to_next_category > 0.2 * wide.n_events              # ... yet the next category often takes over
+    assert wide.median_runner_up > 1e6 * out.median_runner_up
     X2, y2 = three_blobs(spread=0.2)                              # in 2-D the other branch does happen
     two_d = GaussianARTMAP(gamma=0.05, sigma_min=0.02, rng=0).fit(X2, y2)
     assert match_tracking_outcomes(two_d.trace_).to_next_category > 0

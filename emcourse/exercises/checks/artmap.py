@@ -28,16 +28,17 @@ def _engine_decisions(means, sigmas, counts, labels, X, y, rho_bar, epsilon) -> 
 
 
 def _variant(means, sigmas, counts, labels, X, y, rho_bar, epsilon, *, match="unit", choice="full",
-             on_wrong="tracking", reset=True, logspace=True) -> np.ndarray:
+             on_wrong="tracking", reset=True, logspace=True, half=True, squared=False) -> np.ndarray:
     """Match tracking with one classic mistake switched on (the defaults give the right algorithm)."""
-    log_sig = np.log(sigmas).sum(axis=1)
+    scale = sigmas ** 2 if squared else sigmas             # squared: the standard deviations used as variances
+    log_sig = np.log(scale).sum(axis=1)
     d = means.shape[1]
     out, rho = [], float(rho_bar)
     for x, label in zip(X, y):
         if reset:
             rho = float(rho_bar)
-        z = (x - means) / sigmas
-        log_G = -0.5 * np.einsum("kd,kd->k", z, z)
+        z = (x - means) / scale
+        log_G = -(0.5 if half else 1.0) * np.einsum("kd,kd->k", z, z)
         log_m = log_G - log_sig - 0.5 * d * _LOG_2PI if match == "density" else log_G
 
         def above(r):
@@ -47,7 +48,8 @@ def _variant(means, sigmas, counts, labels, X, y, rho_bar, epsilon, *, match="un
                 return np.exp(log_m) > r
 
         eligible = above(rho)
-        score = {"full": np.log(counts) - log_sig + log_G, "match": log_G, "no_count": log_G - log_sig}[choice]
+        score = {"full": np.log(counts) - log_sig + log_G, "match": log_G, "no_count": log_G - log_sig,
+                 "no_sigma": np.log(counts) + log_G}[choice]
         while True:
             if not eligible.any():
                 out.append(-1)
@@ -55,6 +57,9 @@ def _variant(means, sigmas, counts, labels, X, y, rho_bar, epsilon, *, match="un
             J = int(np.argmax(np.where(eligible, score, -np.inf)))
             if labels[J] == label:
                 out.append(J)
+                break
+            if on_wrong == "new_at_once":                # a wrong guess makes a new category straight away
+                out.append(-1)
                 break
             if on_wrong == "only_winner":
                 eligible = eligible.copy()
@@ -76,11 +81,15 @@ _VARIANTS = {
     "density": dict(match="density"),
     "by_match": dict(choice="match"),
     "no_count": dict(choice="no_count"),
+    "no_sigma": dict(choice="no_sigma"),
     "only_winner": dict(on_wrong="only_winner"),
+    "new_at_once": dict(on_wrong="new_at_once"),
     "no_epsilon": dict(on_wrong="no_epsilon"),
     "slightly": dict(on_wrong="slightly"),
     "no_reset": dict(reset=False),
     "linear": dict(logspace=False),
+    "no_half": dict(half=False),
+    "squared": dict(squared=True),
 }
 
 _HINTS = {
@@ -92,8 +101,15 @@ _HINTS = {
                 "decides who is eligible.",
     "no_count": "your choice leaves out the count: g_j = n_j / prod_k sigma_jk * G_j, so log g_j = log n_j - "
                 "sum_k log sigma_jk + log G_j. A category that has coded many samples is a more probable cause.",
+    "no_sigma": "your choice does not divide by the product of the category's standard deviations: g_j = n_j / "
+                "prod_k sigma_jk * G_j, so log g_j = log n_j - sum_k log sigma_jk + log G_j. Like a density, g_j is "
+                "higher for a narrow category that fits x than for a wide one at the same number of standard "
+                "deviations.",
     "only_winner": "after a wrong guess you removed only the category that guessed. Match tracking raises rho to "
                    "G_J + epsilon, which also removes every category that matches x no better than J.",
+    "new_at_once": "after a wrong guess you created a new category at once. Match tracking first raises rho to "
+                   "G_J + epsilon and chooses again among the categories that are still eligible; only when none is "
+                   "left is a new category created (-1).",
     "no_epsilon": "rho must jump to just ABOVE the wrong winner's match, rho = G_J + epsilon (slide 19's "
                   "'increase rho slightly' is this one jump); with rho = G_J, or rho raised in small steps, a "
                   "category matching only a little better than J survives.",
@@ -101,6 +117,10 @@ _HINTS = {
                 "sample. Match tracking raises it only while one sample is being learned.",
     "linear": "in 64 dimensions G_j(x) can underflow to 0.0 although it is > 0 (here log G_j is about -800), and "
               "then 0.0 > rho = 0 is False. Compare logarithms: log G_j > log rho, and choose by log g_j.",
+    "no_half": "your match has no factor 1/2: G_j(x) = exp(-1/2 sum_k ((x_k - mu_jk)/sigma_jk)^2), the Gaussian "
+               "scaled to height 1, so log G_j = -1/2 sum_k z_k^2.",
+    "squared": "sigmas holds standard deviations, and you used them as variances: the match divides by sigma_jk, "
+               "z_k = (x_k - mu_jk) / sigma_jk, and the choice by prod_k sigma_jk (not their squares).",
 }
 _HINTS["slightly"] = _HINTS["no_epsilon"]
 
@@ -170,29 +190,40 @@ def check_match_tracking_step(match_tracking_step) -> CheckResult:
     Introduced in ``notebooks/07_gaussian_artmap.ipynb``.
     """
     name = "match_tracking_step"
-    alive = set(_VARIANTS)                       # mistakes still consistent with the cases passed so far
+    answers = []                                 # (what, args, decisions or None, error or None), every case
     for what, *case in _cases():
         means, sigmas, counts, labels, X, y, rho_bar, epsilon = case
         means, sigmas, X = (np.asarray(a, dtype=float) for a in (means, sigmas, X))
         counts, labels, y = np.asarray(counts), np.asarray(labels), np.asarray(y)
         args = (means, sigmas, counts, labels, X, y, rho_bar, epsilon)
         value, err = call(match_tracking_step, *(a.copy() if isinstance(a, np.ndarray) else a for a in args))
-        if err:
-            return report(False, err, name)
-        got, err = _as_decisions(value, len(X))
+        got = None
+        if not err:
+            got, err = _as_decisions(value, len(X))
+        answers.append((what, args, got, err))
+    for what, args, got, err in answers:
         if err:
             return report(False, err, name)
         expected = _engine_decisions(*args)
-        wrong = {key: _variant(*args, **opts) for key, opts in _VARIANTS.items() if key in alive}
         if np.array_equal(got, expected):
-            alive = {key for key, v in wrong.items() if np.array_equal(v, expected)}
             continue
-        for key, v in wrong.items():
-            if np.array_equal(v, got):
-                return report(False, f"on the case '{what}': {_HINTS[key]}", name)
-        i = int(np.flatnonzero(got != expected)[0])
-        say = lambda k: "a new category (-1)" if k < 0 else f"category index {k}"   # noqa: E731
-        return report(False, f"on the case '{what}', sample {i}: expected {say(expected[i])}, you returned "
-                             f"{say(got[i])}. Eligible: G_j > rho; winner: largest g_j among them; right label: it "
-                             "learns; wrong label: rho <- G_J + epsilon and choose again; nobody left: -1.", name)
+        return report(False, f"on the case '{what}'" + _diagnose(answers, got, expected), name)
     return report(True, "", name)
+
+
+def _diagnose(answers, got, expected) -> str:
+    """A named mistake only if it gives the student's answers on every case (not just the failing one)."""
+    done = [(args, g) for _, args, g, err in answers if err is None]
+    for key, opts in _VARIANTS.items():
+        if all(np.array_equal(_variant(*args, **opts), g) for args, g in done):
+            return f": {_HINTS[key]}"
+    if all(np.array_equal(g, np.where(_engine_decisions(*args) >= 0, _engine_decisions(*args) + 1, -1))
+           for args, g in done):
+        return (": your answers are the right categories plus 1. Return the row index of means, counted from 0 "
+                "as numpy counts (the lesson's plots number categories from 1 for people; the function returns "
+                "indices).")
+    i = int(np.flatnonzero(got != expected)[0])
+    say = lambda k: "a new category (-1)" if k < 0 else f"category index {k}"   # noqa: E731
+    return (f", sample {i}: expected {say(expected[i])}, you returned {say(got[i])}. Eligible: G_j > rho; winner: "
+            "largest g_j among them; right label: it learns; wrong label: rho <- G_J + epsilon and choose again; "
+            "nobody left: -1.")

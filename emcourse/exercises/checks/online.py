@@ -58,6 +58,21 @@ def _weighted_cases():
     return [("near", near), ("1-D", one_d), ("far", far)]
 
 
+#: where each case's data sit: means are compared after subtracting it (a relative tolerance at 1e8 is blind)
+_ORIGIN = {"near": 0.0, "1-D": 0.0, "far": 1e8}
+
+
+def _shifted(stats, label):
+    """(counts, means - origin, variances), as far as ``stats`` goes."""
+    return tuple(s - _ORIGIN[label] if part == 1 else s for part, s in enumerate(stats))
+
+
+def _hard_case():
+    """Hard assignment (r in {0, 1}): component 1 gets its first sample, 2 (W > 0) and 3 (W = 0) get nothing."""
+    return (np.array([0.0, 3.0, 0.0]), np.array([[0.0, 0.0], [1.0, 2.0], [0.0, 0.0]]),
+            np.array([[0.0, 0.0], [0.5, 0.2], [0.0, 0.0]]), np.array([2.0, -1.0]), np.array([1.0, 0.0, 0.0]))
+
+
 def _weighted_stream(offset: float = 0.0):
     """40 points of 2-D data and their responsibilities under a fixed 3-component mixture (all > 0)."""
     rng = np.random.default_rng(61)
@@ -69,13 +84,17 @@ def _weighted_stream(offset: float = 0.0):
 
 
 def _weighted_variants(W, mu, var, x, r):
-    """The right update and the classic wrong ones, keyed by name: each (counts, means, variances)."""
+    """The right update and the classic wrong ones, keyed by name: each (counts, means, variances).
+
+    Built for the cases where every W_j + r_ij > 0 (the hard case is checked on its own).
+    """
     Wn = W + r
     step = (r / Wn)[:, None]
     delta = x - mu
     mu_n = mu + step * delta
-    right_var = (W[:, None] * var + r[:, None] * delta * (x - mu_n)) / Wn[:, None]
-    m2 = W[:, None] * var + r[:, None] * delta * (x - mu_n)
+    term = delta * (x - mu_n)                           # (x - mu_old)(x - mu_new)
+    m2 = W[:, None] * var + r[:, None] * term
+    right_var = m2 / Wn[:, None]
     return {
         "right": (Wn, mu_n, right_var),
         "count_plus_one": (W + 1.0,),
@@ -85,8 +104,10 @@ def _weighted_variants(W, mu, var, x, r):
         "var_old_mean_twice": (Wn, mu_n, (W[:, None] * var + r[:, None] * delta * delta) / Wn[:, None]),
         "var_new_mean_twice": (Wn, mu_n, (W[:, None] * var + r[:, None] * (x - mu_n) ** 2) / Wn[:, None]),
         "var_unbiased": (Wn, mu_n, m2 / (Wn - 1.0)[:, None]),
-        "var_unweighted_term": (Wn, mu_n, (W[:, None] * var + delta * (x - mu_n)) / Wn[:, None]),
+        "var_unweighted_term": (Wn, mu_n, (W[:, None] * var + term) / Wn[:, None]),
         "var_unit_denominator": (Wn, mu_n, m2 / (W + 1.0)[:, None]),
+        "var_not_rescaled": (Wn, mu_n, var + step * term),
+        "var_weight_twice": (Wn, mu_n, var + step * (r[:, None] * term - var)),
     }
 
 
@@ -109,7 +130,14 @@ _WEIGHTED_HINTS = {
                            "to W_j sigma_j^2, then divide by the new W_j.",
     "var_unit_denominator": "your variances are divided by W_j + 1, as if the sample counted once. Divide by the "
                             "weighted total W_j + r_ij, the same denominator as the mean's.",
+    "var_not_rescaled": "your variances keep the old sigma_j^2 whole and add the new sample's share on top. The old "
+                        "spread is an average over W_j, the new one over W_j + r_ij: rescale the old part, "
+                        "(W_j sigma_j^2 + r_ij (x - mu_old)(x - mu_new)) / (W_j + r_ij).",
+    "var_weight_twice": "the new sample's weight enters your variance twice (r_ij^2): in the step form "
+                        "sigma^2 + (r_ij / W_new) ((x - mu_old)(x - mu_new) - sigma^2) the weight is already in the "
+                        "step r_ij / W_new, so the bracket has no r_ij.",
 }
+_PARTS = ("counts", "means", "variances")
 
 
 def _weighted_call(func, W, mu, var, x, r):
@@ -129,19 +157,47 @@ def _weighted_call(func, W, mu, var, x, r):
     return tuple(out), None
 
 
-def _weighted_diagnose(got, variants) -> str:
-    """The hint for the first part (counts, means, variances) that is off."""
-    right = variants["right"]
-    names = ("counts", "means", "variances")
-    for part in range(3):
-        if np.allclose(got[part], right[part], rtol=1e-7, atol=1e-9):
-            continue
-        for key, value in variants.items():
-            if key != "right" and len(value) > part and np.allclose(got[part], value[part], rtol=1e-7, atol=1e-9):
-                return _WEIGHTED_HINTS[key]
-        return (f"your {names[part]} are {np.round(got[part], 6).tolist()}, expected "
-                f"{np.round(right[part], 6).tolist()}.")
-    return ""
+def _close(a, b, rtol=1e-7) -> bool:
+    return np.allclose(a, b, rtol=rtol, atol=1e-9)
+
+
+def _weighted_diagnose(answers, variants, label) -> str:
+    """The hint for the first part (counts, means, variances) that is off on the case ``label``.
+
+    A classic mistake is named only if it explains the student's answers on every case, not only this one.
+    """
+    got, right = answers[label], variants[label]["right"]
+    part = next(p for p in range(3) if not _close(got[p], right[p]))
+    for key in _WEIGHTED_HINTS:
+        if len(variants[label][key]) > part and all(
+                _close(answers[c][p], variants[c][key][p])
+                for c in answers for p in range(min(len(variants[c][key]), part + 1))):
+            return _WEIGHTED_HINTS[key]
+    shift = f" (minus {_ORIGIN[label]:g})" if part == 1 and _ORIGIN[label] else ""
+    return (f"your {_PARTS[part]}{shift} are {np.round(got[part], 6).tolist()}, expected "
+            f"{np.round(right[part], 6).tolist()}.")
+
+
+def _check_hard_case(func) -> str:
+    """'' if the hard-assignment case is right, else the hint."""
+    W, mu, var, x, r = _hard_case()
+    got, err = _weighted_call(func, W, mu, var, x, r)
+    if err:
+        return err
+    expected = (W + r, np.vstack([x, mu[1], mu[2]]), np.vstack([np.zeros(2), var[1], var[2]]))
+    if all(_close(g, e) for g, e in zip(got, expected)):
+        return ""
+    if np.isnan(got[1][2]).any() or np.isnan(got[2][2]).any():
+        return ("on the hard-assignment case (r = [1, 0, 0], counts W = [0, 3, 0]): component 3 has W_j = 0 and gets "
+                "r_ij = 0, and your update divides 0 by 0 (NaN). This happens whenever responsibilities are 0 or 1 "
+                "(Gaussian ARTMAP, k-means) or underflow to 0. A component with no weight before or after the sample "
+                "keeps its statistics: guard the division, e.g. np.divide(resp, new_counts, "
+                "out=np.zeros_like(new_counts), where=new_counts > 0).")
+    return (f"on the hard-assignment case (r = [1, 0, 0], counts W = [0, 3, 0]): expected counts "
+            f"{expected[0].tolist()}, means {expected[1].tolist()}, variances {expected[2].tolist()}; you returned "
+            f"{np.round(got[0], 6).tolist()}, {np.round(got[1], 6).tolist()}, {np.round(got[2], 6).tolist()}. "
+            "Component 1 takes its first sample (mean x, variance 0); components 2 and 3 get weight 0 and stay as "
+            "they are.")
 
 
 def check_weighted_running_update(weighted_running_update) -> CheckResult:
@@ -149,23 +205,33 @@ def check_weighted_running_update(weighted_running_update) -> CheckResult:
 
     One sample x (shape (d,)) with responsibilities resp (shape (M,)) is added to the weighted running
     statistics of M components: counts W_j = sum_i r_ij (M,), weighted means (M, d), weighted per-feature
-    1/W_j variances (M, d). After a whole stream they must equal the statistics the M step uses.
+    1/W_j variances (M, d). After a whole stream they must equal the statistics the M step uses; a
+    component with W_j = r_ij = 0 (hard assignment) keeps its statistics.
     Introduced in ``notebooks/06_online_updates.ipynb``.
     """
     name = "weighted_running_update"
-    for label, (W, mu, var, x, r) in _weighted_cases():
+    answers, variants, errors = {}, {}, {}
+    for label, (W, mu, var, x, r) in _weighted_cases():     # all cases first: a named mistake must explain them all
         got, err = _weighted_call(weighted_running_update, W, mu, var, x, r)
         if err:
-            return report(False, err, name)
-        variants = _weighted_variants(W, mu, var, x, r)
-        right = variants["right"]
-        if all(np.allclose(g, e, rtol=1e-7, atol=1e-9) for g, e in zip(got, right)):
+            errors[label] = err
+        else:
+            answers[label] = _shifted(got, label)
+            variants[label] = {k: _shifted(v, label) for k, v in _weighted_variants(W, mu, var, x, r).items()}
+    for label, _ in _weighted_cases():
+        if label in errors:
+            return report(False, errors[label], name)
+        got, right = answers[label], variants[label]["right"]
+        if all(_close(g, e) for g, e in zip(got, right)):
             continue
-        if label == "far" and np.allclose(got[0], right[0]) and np.allclose(got[1], right[1], rtol=1e-12):
+        if label == "far" and _close(got[0], right[0]) and _close(got[1], right[1]):
             return report(False, "right near 0, wrong for data near 1e8: your variance goes through <x^2> - <x>^2, "
                                  "which cancels catastrophically far from the origin. Update the centred spread "
                                  "W_j sigma_j^2 with r (x - mu_old)(x - mu_new) instead.", name)
-        return report(False, f"on the {label} case: " + _weighted_diagnose(got, variants), name)
+        return report(False, f"on the {label} case: " + _weighted_diagnose(answers, variants, label), name)
+    hint = _check_hard_case(weighted_running_update)
+    if hint:
+        return report(False, hint, name)
     for offset in (0.0, 1e8):                       # a whole stream from nothing = the statistics of the M step
         X, R = _weighted_stream(offset)
         W, mu, var = np.zeros(3), np.zeros((3, 2)), np.zeros((3, 2))
@@ -185,6 +251,8 @@ def check_weighted_running_update(weighted_running_update) -> CheckResult:
                                  "sigma_jk^2 = sum_i r_ij (x_ik - mu_jk)^2 / N_j. The first sample of a component with "
                                  "W_j = 0 must give mu_j = x and sigma_j^2 = 0.", name)
     return report(True, "", name)
+
+
 
 
 def check_starved(starved) -> CheckResult:
