@@ -3,10 +3,15 @@
 The right answers are written here with numpy only, independently of emcourse; each wrong answer is built to reach
 exactly one hint branch.
 """
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
 from emcourse.exercises import checks
+from emcourse.exercises.checks.em_in_action import CHOOSE_CASES, SUCCESS_CASES, WRONG_CHOICES, WRONG_RATES
 
 
 def _run(check, func, passed, fragment, capsys):
@@ -95,7 +100,6 @@ def test_choose_n_components_check(func, passed, fragment, capsys):
 def test_no_two_success_rate_mistakes_agree_on_every_case():
     """A hint is given only when its mistake reproduces the student's answers on every case; so every mistake (and
     the right answer) must differ from every other somewhere, or a hint could name the wrong mistake."""
-    from emcourse.exercises.checks.em_in_action import SUCCESS_CASES, WRONG_RATES
     answers = {"right": [rate_right(*case) for case in SUCCESS_CASES]}
     answers.update({kind: [wrong(*case) for case in SUCCESS_CASES] for kind, wrong in WRONG_RATES})
     kinds = list(answers)
@@ -105,10 +109,24 @@ def test_no_two_success_rate_mistakes_agree_on_every_case():
 
 
 def test_no_two_choose_mistakes_agree_on_every_case():
-    from emcourse.exercises.checks.em_in_action import CHOOSE_CASES, WRONG_CHOICES
     answers = {"right": [choose_right(*case) for case in CHOOSE_CASES]}
     answers.update({kind: [wrong(*case) for case in CHOOSE_CASES] for kind, wrong in WRONG_CHOICES})
     kinds = list(answers)
     for i, a in enumerate(kinds):
         for b in kinds[i + 1:]:
             assert answers[a] != answers[b], f"{a} and {b} agree on every case"
+
+
+# --- the solutions lesson 5 shows pass these checks ------------------------------------------------------
+
+def test_the_solutions_shown_in_lesson_5_pass_their_checks(capsys):
+    cells = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / "05_em_in_action.ipynb", 4).cells
+    shown = [re.search(r"```python\n(.*?)```", c.source, re.S).group(1) for c in cells
+             if c.cell_type == "markdown" and c.source.startswith("<details><summary>Show a solution")]
+    assert len(shown) == 2 and not any("em." in code or "emcourse" in code for code in shown)
+    namespace = {"np": np}
+    for code in shown:
+        exec(code, namespace)
+    assert checks.check_success_rate(namespace["success_rate"])
+    assert checks.check_choose_n_components(namespace["choose_n_components"])
+    assert capsys.readouterr().out.count(checks.PASSED) == 2

@@ -2,10 +2,15 @@
 
 The right answer is written here with numpy only, independently of emcourse.
 """
+import re
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
 from emcourse.exercises import checks
+from emcourse.exercises.checks.practice import MISTAKES, _cases
 from emcourse.methods.kmeans import kmeans_step as package_kmeans_step
 
 
@@ -190,9 +195,19 @@ def test_the_package_kmeans_step_agrees_with_the_check_but_may_not_be_handed_in(
 def test_only_its_own_mistake_reproduces_each_wrong_answer(func, fragment):
     """A hint is given when its mistake reproduces the answers on every case; no other mistake may reproduce them,
     or the order of the list (not the student's code) would decide which hint is printed."""
-    from emcourse.exercises.checks.practice import MISTAKES, _cases
     cases = _cases()
     answers = [np.asarray(func(X.copy(), m.copy()), dtype=float) for X, m in cases]
     matching = [hint for reproduces, hint in MISTAKES
                 if all(reproduces(X, m, got) for (X, m), got in zip(cases, answers))]
     assert len(matching) == 1 and fragment in matching[0]
+
+
+def test_the_solution_shown_in_lesson_11_passes_its_check(capsys):
+    cells = nbformat.read(Path(__file__).resolve().parents[2] / "notebooks" / "11_em_in_practice.ipynb", 4).cells
+    shown = [re.search(r"```python\n(.*?)```", c.source, re.S).group(1) for c in cells
+             if c.cell_type == "markdown" and c.source.startswith("<details><summary>Show a solution")]
+    assert len(shown) == 1 and "em." not in shown[0] and "emcourse" not in shown[0]
+    namespace = {"np": np}
+    exec(shown[0], namespace)
+    assert checks.check_kmeans_step(namespace["kmeans_step"])
+    assert checks.PASSED in capsys.readouterr().out
