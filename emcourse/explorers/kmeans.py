@@ -30,8 +30,9 @@ class KMeansLimitExplorer(Explorer):
     X : ndarray of shape (n_samples, 2)
     runs : dict of float to MeansRun
         From :func:`emcourse.methods.kmeans.kmeans_limit` (key 0.0 is k-means).
-    sigma : float, optional
-        The sigma shown first (default: the largest).
+    sigma : float or str, optional
+        The sigma shown first (default: the largest), as a number or as its slider label (see
+        :func:`sigma_label`); :meth:`set` takes the same.
     """
 
     figsize = (9.5, 4.4)
@@ -44,9 +45,7 @@ class KMeansLimitExplorer(Explorer):
             raise ValueError("runs must hold k-means (key 0.0) and at least one sigma > 0: use kmeans_limit().")
         self.runs = {float(s): runs[s] for s in sorted(runs, reverse=True)}
         self.labels = {sigma_label(s): s for s in self.runs}
-        first = max(self.runs) if sigma is None else float(sigma)
-        if first not in self.runs:
-            raise ValueError(f"sigma={sigma!r} is not one of the stored runs {sorted(self.runs)}.")
+        first = max(self.runs) if sigma is None else self._stored_sigma(sigma)
         n_iter = self.runs[first].n_iter
         controls = {
             "sigma": widgets.SelectionSlider(options=list(self.labels), value=sigma_label(first), description="σ (fixed)",
@@ -54,6 +53,28 @@ class KMeansLimitExplorer(Explorer):
             "iteration": int_slider("iteration", n_iter, 0, max(1, n_iter)),
         }
         super().__init__(controls)
+
+    def _stored_sigma(self, value) -> float:
+        """The stored sigma that ``value`` names: a number (1.0, 0) or a slider label ('0 (k-means)', '2')."""
+        if isinstance(value, str) and value in self.labels:
+            return self.labels[value]
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is not None:
+            for stored in self.runs:
+                if np.isclose(number, stored, rtol=1e-12, atol=0.0):
+                    return stored
+        raise ValueError(f"sigma={value!r} is not one of the stored runs; choose one of "
+                         f"{', '.join(f'{s:g}' for s in self.runs)} (a number, or its slider label: "
+                         f"{', '.join(repr(label) for label in self.labels)}).")
+
+    def set(self, **values) -> "KMeansLimitExplorer":
+        """Set controls by name; ``sigma`` may be a stored sigma as a number (``sigma=0.0``) or its label."""
+        if "sigma" in values:
+            values = {**values, "sigma": sigma_label(self._stored_sigma(values["sigma"]))}
+        return super().set(**values)
 
     @property
     def sigma(self) -> float:
@@ -123,9 +144,9 @@ class KMeansLimitExplorer(Explorer):
         km = self.runs[0.0]
         means = run.history[t].means
         gap = float(np.abs(run.mixture.means - km.mixture.means).max())
-        kind = "k-means: hard assignments to the nearest mean" if run.sigma == 0 else \
-            f"EM for the means, every sigma fixed at {run.sigma:g}, weights 1/{means.shape[0]}"
-        lines = [f"σ = {sigma_label(run.sigma)} ({kind})",
+        kind = "k-means, hard assignments to the nearest mean" if run.sigma == 0 else \
+            f"EM for the means, every σ fixed at {run.sigma:g}, weights 1/{means.shape[0]}"
+        lines = [f"σ = {run.sigma:g}: {kind}",
                  f"iteration {t} of {run.n_iter}: mean squared distance to the nearest mean {run.distortions[t]:.4f} "
                  f"(k-means ends at {km.distortions[-1]:.4f})",
                  f"softness (average of 1 - largest responsibility): {run.softness[t]:.4f}",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_nonnegative_float, check_whole_number
+from .._validation import check_nonnegative_float, check_whole_number, check_X
 from ..em import run_em
 from ..mixture import Mixture
 from ..seeding import initialize
@@ -107,41 +107,80 @@ class Degeneracy:
         The smallest effective number of points N_j = N P_j.
     min_eigenvalue : float
         The smallest variance of any component in any direction (eigenvalue of its covariance).
+    min_relative_sd : float
+        The thinness relative to the data: the smallest, over components j and directions v, of the component's
+        standard deviation along v divided by the whole data set's standard deviation along v,
+        sqrt(v' Sigma_j v / v' S v) with S the data covariance. 1 for a component as wide as the data.
     flagged : bool
-        True if ``min_count < d + 1`` or ``min_eigenvalue < factor * reg_covar``.
+        True if ``min_count < d + 1`` or ``min_relative_sd`` is below the threshold given to :func:`degeneracy`.
     """
 
     min_count: float
     min_eigenvalue: float
+    min_relative_sd: float
     flagged: bool
 
 
-def degeneracy(mixture: Mixture, n_samples: int, *, reg_covar: float, factor: float = 10.0) -> Degeneracy:
-    """Flag a near-degenerate fit: fewer effective points than d + 1, or a variance within ``factor`` of the floor.
+def relative_sds(mixture: Mixture, X) -> np.ndarray:
+    """Each component's thinness relative to the data: min over directions v of sqrt(v' Sigma_j v / v' S v).
+
+    S is the data covariance (divided by N). With S = L L' (Cholesky), the ratio's minimum is the smallest
+    eigenvalue of L^-1 Sigma_j L^-T: the component's covariance measured in units of the data's spread, so the
+    number does not change when the data are shifted, rescaled or rotated. Introduced in
+    ``notebooks/05_em_in_action.ipynb``.
+
+    Parameters
+    ----------
+    mixture : Mixture
+    X : array-like of shape (n_samples, n_features)
+        The data the mixture was fitted to (at least n_features + 1 points not all on one plane).
+
+    Returns
+    -------
+    ndarray of shape (n_components,)
+    """
+    X = check_X(X, n_features=mixture.n_features, min_samples=2)
+    S = np.atleast_2d(np.cov(X, rowvar=False, bias=True))
+    spread = np.linalg.eigvalsh(S)
+    if not spread[-1] > 0 or spread[0] <= 1e-12 * spread[-1]:
+        raise ValueError("the data's covariance is singular (the points lie on a lower-dimensional plane), so a "
+                         "thinness relative to the data is undefined; drop the redundant features.")
+    L = np.linalg.cholesky(S)
+    covs = mixture.full_covariances()
+    whitened = np.linalg.solve(L, np.swapaxes(np.linalg.solve(L, covs), 1, 2))       # L^-1 Sigma_j L^-T
+    return np.sqrt(np.maximum(np.linalg.eigvalsh(whitened)[:, 0], 0.0))
+
+
+def degeneracy(mixture: Mixture, X, *, min_relative_sd: float = 1e-2) -> Degeneracy:
+    """Flag a near-degenerate fit: fewer effective points than d + 1, or a component far thinner than the data.
 
     A full covariance in d dimensions needs d + 1 points in general position to be non-singular (d points
-    span only a (d - 1)-dimensional plane), and a variance that the floor ``reg_covar`` holds up is a
-    variance EM was driving to 0. Introduced in ``notebooks/05_em_in_action.ipynb``.
+    span only a (d - 1)-dimensional plane). And a component whose standard deviation in some direction is
+    below ``min_relative_sd`` times the whole data set's standard deviation in that direction (see
+    :func:`relative_sds`) has flattened onto a few points: a spurious optimum, whatever the floor ``reg_covar``
+    that was used (a rule relative to the data's scale, not to the floor). Introduced in
+    ``notebooks/05_em_in_action.ipynb``.
 
     Parameters
     ----------
     mixture : Mixture
         A fitted mixture (its weights are N_j / N).
-    n_samples : int
-        N.
-    reg_covar : float
-        The variance floor the fit was made with.
-    factor : float, default 10
-        How many times the floor still counts as "at the floor".
+    X : array-like of shape (n_samples, n_features)
+        The data it was fitted to.
+    min_relative_sd : float, default 0.01
+        How much thinner than the data (in standard deviations) a component may be before it is flagged.
 
     Returns
     -------
     Degeneracy
     """
-    n_samples = check_whole_number(n_samples, "n_samples", 1)
-    reg_covar = check_nonnegative_float(reg_covar, "reg_covar")
-    factor = check_nonnegative_float(factor, "factor")
-    min_count = float(mixture.weights.min() * n_samples)
+    if np.ndim(X) == 0:
+        raise ValueError(f"degeneracy needs the data X the mixture was fitted to (its spread is the yardstick for "
+                         f"thinness), not a number of samples; got {X!r}.")
+    X = check_X(X, n_features=mixture.n_features, min_samples=2)
+    min_relative_sd = check_nonnegative_float(min_relative_sd, "min_relative_sd")
+    min_count = float(mixture.weights.min() * X.shape[0])
     min_eig = float(np.linalg.eigvalsh(mixture.full_covariances()).min())
-    flagged = min_count < mixture.n_features + 1 or min_eig < factor * reg_covar
-    return Degeneracy(min_count, min_eig, bool(flagged))
+    thinness = float(relative_sds(mixture, X).min())
+    flagged = min_count < mixture.n_features + 1 or thinness < min_relative_sd
+    return Degeneracy(min_count, min_eig, thinness, bool(flagged))

@@ -50,3 +50,25 @@ def test_bad_input_is_a_clear_error(runs):
         KMeansLimitExplorer(np.zeros((5, 3)), stored)
     with pytest.raises(ValueError, match="not one of the stored runs"):
         KMeansLimitExplorer(X, stored, sigma=0.7)
+
+
+def test_sigma_is_a_number_or_its_label_in_the_constructor_and_in_set(runs):
+    X, stored = runs
+    ex = KMeansLimitExplorer(X, stored, sigma="0.25")
+    assert ex.sigma == 0.25
+    for value, sigma in [(0.0, 0.0), (0, 0.0), (2.0, 2.0), (1, 1.0), ("2", 2.0), ("0 (k-means)", 0.0), (0.25, 0.25)]:
+        ex.set(sigma=value)
+        assert ex.sigma == sigma and ex.run is stored[sigma]
+    with pytest.raises(ValueError, match=r"sigma=0\.7 is not one of the stored runs; choose one of 2, 1, 0\.25, 0"):
+        ex.set(sigma=0.7)
+    with pytest.raises(ValueError, match="'0 \\(k-means\\)'"):
+        ex.set(sigma="k-means")
+
+
+def test_the_readout_names_each_run_once(runs):
+    X, stored = runs
+    ex = KMeansLimitExplorer(X, stored, sigma=0.0)
+    first = ex.summary().splitlines()[0]
+    assert first == "σ = 0: k-means, hard assignments to the nearest mean" and first.count("k-means") == 1
+    ex.set(sigma=1.0)
+    assert ex.summary().splitlines()[0] == "σ = 1: EM for the means, every σ fixed at 1, weights 1/3"
