@@ -20,9 +20,22 @@ full        (K, d, d)            d (d + 1) / 2
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 COVARIANCE_TYPES = ("spherical", "diag", "full")
+
+
+@lru_cache(maxsize=None)
+def _upper(d: int):
+    """(a, b, sign): the upper-triangle index pairs a <= b of a d x d matrix, in np.triu_indices order, and the
+    factor of P_ab in -x^T P x / 2 (-1/2 on the diagonal, -1 off it). Cached: the fast path asks every step."""
+    a, b = np.triu_indices(d)
+    sign = np.where(a == b, -0.5, -1.0)
+    for arr in (a, b, sign):
+        arr.setflags(write=False)
+    return a, b, sign
 
 
 def _check_no_constant_feature(S: np.ndarray, name: str) -> None:
@@ -287,20 +300,21 @@ class Full:
 
     @staticmethod
     def fill_quadratic(out: np.ndarray, XcT: np.ndarray) -> None:
-        for row, (a, b) in enumerate(zip(*np.triu_indices(XcT.shape[0]))):
-            np.multiply(XcT[a], XcT[b], out=out[row])
+        a, b, _ = _upper(XcT.shape[0])
+        for row in range(a.size):
+            np.multiply(XcT[a[row]], XcT[b[row]], out=out[row])
 
     @staticmethod
     def linear_and_quadratic(cov, prec_chol, mu):
         d = mu.shape[1]
         P = prec_chol @ np.swapaxes(prec_chol, 1, 2)        # precision matrices
-        a, b = np.triu_indices(d)
+        a, b, sign = _upper(d)
         # x^T P x = sum_a P_aa x_a^2 + 2 sum_{a<b} P_ab x_a x_b, times -1/2
-        return (P @ mu[:, :, None])[:, :, 0], np.where(a == b, -0.5, -1.0) * P[:, a, b]
+        return (P @ mu[:, :, None])[:, :, 0], sign * P[:, a, b]
 
     @staticmethod
     def from_moments(S2, mu, n_j, corr, d):
-        a, b = np.triu_indices(d)
+        a, b, _ = _upper(d)
         M = np.empty((S2.shape[0], d, d))
         M[:, a, b] = S2
         M[:, b, a] = S2
