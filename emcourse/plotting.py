@@ -261,6 +261,49 @@ def draw_ellipses(ax, mixture: Mixture, *, n_std=(1.0, 2.0), artists=None, show_
     return artists
 
 
+def _label_offset(j: int) -> tuple[float, float]:
+    """Offset in points of component j's number: 12 points out, at 45 + 135 * j degrees (8 directions)."""
+    angle = np.radians(45 + 135 * (j % 8))
+    return 12 * float(np.cos(angle)), 12 * float(np.sin(angle))
+
+
+def draw_component_numbers(ax, means, *, artists=None, fontsize: float = 9):
+    """Each component's number (from 1, as messages and readouts count them) beside its mean.
+
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb`` (so "merge 4 and 9, split 2" can be found in the
+    picture).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    means : ndarray of shape (n_components, 2)
+    artists : dict, optional
+        What a previous call returned (same number of components); the labels move in place.
+    fontsize : float
+
+    Returns
+    -------
+    dict with ``"numbers"`` (list of Annotation, one per component). Each label sits 12 points from its mean, in one
+    of 8 directions that turns with the component's number, so two components on top of each other (the halves of
+    a split) still show both numbers.
+    """
+    means = np.asarray(means, dtype=float)
+    if means.ndim != 2 or means.shape[1] != 2:
+        raise ValueError(f"means must have shape (n_components, 2) for a 2-D drawing, got {means.shape}.")
+    if artists is None:
+        numbers = [ax.annotate(str(j + 1), xy=tuple(m), xytext=_label_offset(j), textcoords="offset points",
+                               fontsize=fontsize, ha="center", va="center", fontweight="bold", color="black", zorder=5,
+                               bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": component_color(j), "alpha": 0.85})
+                   for j, m in enumerate(means)]
+        return {"numbers": numbers}
+    if len(artists["numbers"]) != len(means):
+        raise ValueError(f"these artists label {len(artists['numbers'])} components, got {len(means)} means; "
+                         "draw them again without artists=.")
+    for label, m in zip(artists["numbers"], means):
+        label.xy = tuple(m)
+    return artists
+
+
 def probability_image(predict_proba, extent, resolution: int = 120) -> np.ndarray:
     """A pale RGB image of class or component probabilities over a rectangle, colours blended by probability.
 

@@ -277,3 +277,26 @@ def test_match_tracking_explorer_replays_categories_from_the_trace():
     n_before = len(ex.categories_after(9)[0])
     assert f"categories before it: {n_before}" in ex.summary()
     np.testing.assert_allclose(ex.categories_after(10)[1], first_ten.sigmas_)
+
+
+def test_smem_explorer_numbers_the_components_and_keeps_its_legend_off_the_markers():
+    """Lesson 8: "merge 4 + 9, split 2" can be found in the picture (numbers at the means of the stage shown, the
+    halves of a split included); the legend sits below the log L axes, not over a candidate."""
+    X, run = _smem_run()
+    ex = W.SMEMExplorer(X, run)
+    c = run.candidates[0]
+    for stage, mix in [("before", c.before), ("after merge/split init", c.initial), ("after full EM", c.after_full)]:
+        ex.set(candidate=1, stage=stage)
+        np.testing.assert_allclose([a.xy for a in ex.numbers["numbers"]], mix.means)
+        assert [a.get_text() for a in ex.numbers["numbers"]] == [str(j) for j in range(1, 10)]
+    i, j, k = (t + 1 for t in c.triple)
+    assert f"component {i} is the merged one, {j} and {k} the two halves of the split" in ex.summary()
+    ex.set(stage="before")
+    assert "the two halves" not in ex.summary()
+    legend = ex.ax_ll.get_legend()
+    ex.figure.canvas.draw()
+    assert legend.get_window_extent().y1 <= ex.ax_ll.get_window_extent().y0            # below the axes
+    with pytest.raises(ValueError, match=r"stage must be one of \['before'"):
+        ex.set(stage="init")
+    with pytest.raises(ValueError, match=f"candidate must be a whole number from 1 to {len(run.candidates)}, got 0"):
+        ex.set(candidate=0)
