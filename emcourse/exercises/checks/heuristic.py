@@ -24,7 +24,7 @@ LIMITS = {"n_samples": (30, 1500), "n_features": (1, 5), "n_components": (2, 10)
 #: what the check does, printed first (lesson 10's exercise statement refers to these numbers)
 PROTOCOL = (f"The check calls heuristic_blind_spot(0), then fits spherical mixtures with M components: plain EM and "
             f"EM + heuristic from {N_TESTED} random-point starts, and EM + heuristic from {N_BEST} more k-means++ "
-            f"starts ({2 * N_TESTED + N_BEST} runs, each at most {MAX_ITER} EM iterations, tol {TOL:g} per point). "
+            f"starts ({2 * N_TESTED + N_BEST} runs, each with at most {MAX_ITER} EM iterations in all, tol {TOL:g} per point). "
             f"It passes if from at least {(N_TESTED + 1) // 2} of the {N_TESTED} starts both plain EM and EM + "
             f"heuristic end more than {MARGIN} per point below the best log L of all {2 * N_TESTED + N_BEST} runs.")
 
