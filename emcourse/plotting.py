@@ -261,6 +261,72 @@ def draw_ellipses(ax, mixture: Mixture, *, n_std=(1.0, 2.0), artists=None, show_
     return artists
 
 
+#: the 8 directions a component's number may sit in, around its mean (unit vectors, up-right first)
+_DIRECTIONS = np.array([(np.cos(a), np.sin(a)) for a in np.radians(45 + 45 * np.arange(8))])
+LABEL_DISTANCE = 12.0     # points from the mean
+
+
+def _label_offsets(ax, means: np.ndarray) -> np.ndarray:
+    """Offsets in points, one per component: for each in turn, of 8 directions the one whose label is pushed least by
+    the other means and the labels already placed (sum of inverse squared distances), so neighbours and the halves
+    of a split stay legible."""
+    scale = ax.figure.dpi / 72.0                                  # points -> pixels
+    pts = ax.transData.transform(means) / scale                   # in points
+    placed = []
+    out = np.empty((len(means), 2))
+    for j, p in enumerate(pts):
+        others = np.delete(pts, j, axis=0)
+        near = np.concatenate([others, np.array(placed).reshape(-1, 2)])
+        best, best_push = 0, np.inf
+        for d, u in enumerate(_DIRECTIONS):
+            q = p + LABEL_DISTANCE * u
+            push = float(np.sum(1.0 / np.maximum(np.sum((near - q) ** 2, axis=1), 1e-6)))
+            if push < best_push - 1e-12:
+                best, best_push = d, push
+        out[j] = LABEL_DISTANCE * _DIRECTIONS[best]
+        placed.append(p + out[j])
+    return out
+
+
+def draw_component_numbers(ax, means, *, artists=None, fontsize: float = 9):
+    """Each component's number (from 1, as messages and readouts count them) beside its mean.
+
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb`` (so "merge 4 and 9, split 2" can be found in the
+    picture).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    means : ndarray of shape (n_components, 2)
+    artists : dict, optional
+        What a previous call returned (same number of components); the labels move in place.
+    fontsize : float
+
+    Returns
+    -------
+    dict with ``"numbers"`` (list of Annotation, one per component). Each label sits 12 points from its mean, in the
+    one of 8 directions that keeps it farthest from the other means and labels, so neighbours and two components
+    on top of each other (the halves of a split) still show their numbers.
+    """
+    means = np.asarray(means, dtype=float)
+    if means.ndim != 2 or means.shape[1] != 2:
+        raise ValueError(f"means must have shape (n_components, 2) for a 2-D drawing, got {means.shape}.")
+    if artists is None:
+        offsets = _label_offsets(ax, means)
+        numbers = [ax.annotate(str(j + 1), xy=tuple(m), xytext=tuple(offsets[j]), textcoords="offset points",
+                               fontsize=fontsize, ha="center", va="center", fontweight="bold", color="black", zorder=5,
+                               bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": component_color(j), "alpha": 0.85})
+                   for j, m in enumerate(means)]
+        return {"numbers": numbers}
+    if len(artists["numbers"]) != len(means):
+        raise ValueError(f"these artists label {len(artists['numbers'])} components, got {len(means)} means; "
+                         "draw them again without artists=.")
+    for label, m, offset in zip(artists["numbers"], means, _label_offsets(ax, means)):
+        label.xy = tuple(m)
+        label.xyann = tuple(offset)
+    return artists
+
+
 def probability_image(predict_proba, extent, resolution: int = 120) -> np.ndarray:
     """A pale RGB image of class or component probabilities over a rectangle, colours blended by probability.
 

@@ -131,3 +131,29 @@ def test_draw_categories_draws_one_ellipse_per_category_in_its_class_colour(ax):
         [plotting.component_color(1).lower(), plotting.component_color(0).lower(), plotting.component_color(1).lower()]
     again = plotting.draw_categories(ax, means[:1], sigmas[:1], np.array(["a"]), np.array(["a", "b"]), artists=arts)
     assert len(again) == 1 and len(ax.patches) == 1             # the old ellipses are gone
+
+
+def test_component_numbers_count_from_one_and_follow_the_means(ax):
+    means = np.array([[0.0, 0.0], [3.0, 1.0], [-2.0, 4.0]])
+    art = plotting.draw_component_numbers(ax, means)
+    assert [a.get_text() for a in art["numbers"]] == ["1", "2", "3"]
+    assert [tuple(a.xy) for a in art["numbers"]] == [tuple(m) for m in means]
+    assert plotting.draw_component_numbers(ax, means[::-1], artists=art) is art
+    assert [tuple(a.xy) for a in art["numbers"]] == [tuple(m) for m in means[::-1]]
+    assert [a.get_text() for a in art["numbers"]] == ["1", "2", "3"]              # numbers stay with the slots
+    with pytest.raises(ValueError, match="label 3 components, got 2"):
+        plotting.draw_component_numbers(ax, means[:2], artists=art)
+    with pytest.raises(ValueError, match=r"shape \(n_components, 2\)"):
+        plotting.draw_component_numbers(ax, np.zeros((3, 3)))
+
+
+def test_component_numbers_of_coincident_components_do_not_overlap(ax):
+    """The halves of a split sit on top of each other: their numbers go different ways, away from a neighbour."""
+    ax.set_xlim(-5, 5)
+    ax.set_ylim(-5, 5)
+    means = np.array([[0.0, 0.0], [0.0, 0.0], [0.3, 0.3], [4.0, -4.0]])
+    art = plotting.draw_component_numbers(ax, means)
+    offsets = np.array([a.xyann for a in art["numbers"]])
+    assert np.allclose(np.hypot(*offsets.T), 12.0)
+    assert len({tuple(np.round(o, 6)) for o in offsets[:3]}) == 3
+    assert offsets[0] @ np.array([1.0, 1.0]) < 0                  # away from the neighbour up and right

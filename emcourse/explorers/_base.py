@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import html
+import numbers
 import struct
 
 import ipywidgets as widgets
@@ -173,10 +174,16 @@ class Explorer:
 
     # --- conveniences --------------------------------------------------------------------------
     def set(self, **values) -> "Explorer":
-        """Set controls by name (as a student would move them); the explorer redraws."""
+        """Set controls by name (as a student would move them); the explorer redraws.
+
+        A value the control does not offer raises a ``ValueError`` that lists what it offers: a choice not
+        among a dropdown's options, a number outside a slider's range (never clamped silently), a fraction for
+        a whole-number slider, anything but True or False for a checkbox.
+        """
         for name, value in values.items():
             if name not in self.controls:
                 raise ValueError(f"no control named {name!r}; this explorer has {sorted(self.controls)}.")
+            check_control_value(name, self.controls[name], value)
             self.controls[name].value = value
         return self
 
@@ -199,6 +206,51 @@ class Explorer:
     def display(self):
         """Display the explorer (same as leaving it as the last expression of a cell)."""
         display(self)
+
+
+def check_control_value(name: str, control, value) -> None:
+    """Raise a ``ValueError`` listing the allowed values unless ``control`` offers ``value`` exactly.
+
+    Introduced in ``notebooks/01_mixture_densities.ipynb`` with :meth:`Explorer.set`. Dropdowns and selection
+    sliders: one of their options; checkboxes: True or False; integer sliders: a whole number from min to max;
+    float sliders (log sliders: base**min to base**max): a number in that range. Nothing is clamped.
+    """
+    options = getattr(control, "_options_values", None)
+    if options is not None:
+        if not any(_same(value, o) for o in options):
+            raise ValueError(f"{name} must be one of {list(options)}, got {value!r}.")
+        return
+    if isinstance(control, widgets.Checkbox):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {value!r}.")
+        return
+    if not hasattr(control, "min") or not hasattr(control, "max"):
+        return                                                  # a control without a range: nothing to check
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a number, got {value!r}.")
+    if isinstance(control, widgets.FloatLogSlider):
+        lo, hi = control.base ** control.min, control.base ** control.max
+    else:
+        lo, hi = control.min, control.max
+    if isinstance(control, widgets.IntSlider):
+        if value != int(value) or not lo <= value <= hi:
+            raise ValueError(f"{name} must be a whole number from {lo} to {hi}, got {value!r}.")
+        return
+    message = f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}."
+    if isinstance(control, widgets.FloatLogSlider):             # base ** exponent is not exact
+        lo, hi = lo * (1 - 1e-9), hi * (1 + 1e-9)
+    if not lo <= value <= hi:
+        raise ValueError(message)
+
+
+def _same(a, b) -> bool:
+    """a == b, except that True and False equal only themselves (not 1 and 0)."""
+    if isinstance(a, (bool, np.bool_)) or isinstance(b, (bool, np.bool_)):
+        return isinstance(a, (bool, np.bool_)) and isinstance(b, (bool, np.bool_)) and bool(a) == bool(b)
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def static_html(png: bytes, summary: str) -> str:

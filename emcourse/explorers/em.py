@@ -169,6 +169,9 @@ class EMExplorer(Explorer):
         run, t = self.run, self.iteration
         X = self.dataset.X
         self.fit = plotting.draw_fit(self.ax, X, run.history[t])
+        # with the cheap heuristic the readout names components ("component 4 reset ..."): number them
+        self._numbered = "heuristic" in self.controls or self._fixed["heuristic"]
+        self.numbers = plotting.draw_component_numbers(self.ax, run.history[t].means) if self._numbered else {}
         xl, yl = self._limits(X)
         self.ax.set_xlim(*xl)
         self.ax.set_ylim(*yl)
@@ -179,9 +182,11 @@ class EMExplorer(Explorer):
         (self.resets,) = self.ax_ll.plot([], [], "v", color=plotting.PALETTE[5], ms=9, ls="none", label="reset")
         (self.undos,) = self.ax_ll.plot([], [], "X", color="black", ms=9, ls="none",
                                         label="reset undone (back to the best)")
+        if "heuristic" in self.controls or self._fixed["heuristic"]:       # explain the marks (lesson 10)
+            self.ax_ll.legend(handles=[self.resets, self.undos], loc="lower right", fontsize=8)
         self._set_ll_limits()
         self.ax_ll.set_title(self._run_title(), fontsize=10)
-        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.undos, self.ax_ll.title)
+        self.dynamic = flatten_artists(self.fit, self.numbers, self.curve, self.resets, self.undos, self.ax_ll.title)
 
     def _marks(self) -> tuple[list, list]:
         """History indices of the resets and of the undone resets (none for plain EM)."""
@@ -225,9 +230,10 @@ class EMExplorer(Explorer):
             self._rebuilt = False
             ellipses = self.fit["ellipses"]
             if len(ellipses["ellipses"]) != mix.n_components or self.fit["points"]["points"].get_offsets().shape[0] != len(X):
-                remove_artists(self.fit)
+                remove_artists((self.fit, self.numbers))
                 self.fit = plotting.draw_fit(self.ax, X, mix)
-                for a in flatten_artists(self.fit):
+                self.numbers = plotting.draw_component_numbers(self.ax, mix.means) if self._numbered else {}
+                for a in flatten_artists(self.fit, self.numbers):
                     a.set_animated(True)                 # dynamic: not part of the cached background
             xl, yl = self._limits(X)
             if (xl, yl) != (self.ax.get_xlim(), self.ax.get_ylim()):
@@ -238,11 +244,13 @@ class EMExplorer(Explorer):
             if not getattr(self, "_background_stale", False):
                 self._redraw_ll_background()             # same data on the left: redraw only the log L panel
         plotting.draw_fit(self.ax, X, mix, artists=self.fit)
+        if self.numbers:
+            plotting.draw_component_numbers(self.ax, mix.means, artists=self.numbers)
         plotting.draw_log_likelihood(self.ax_ll, run.log_likelihoods, current=t, artists=self.curve)
         for artist, marks in zip((self.resets, self.undos), self._marks()):
             artist.set_data(marks, run.log_likelihoods[marks] if marks else [])
         self.ax_ll.title.set_text(self._run_title())
-        self.dynamic = flatten_artists(self.fit, self.curve, self.resets, self.undos, self.ax_ll.title)
+        self.dynamic = flatten_artists(self.fit, self.numbers, self.curve, self.resets, self.undos, self.ax_ll.title)
 
     def _capture_blank(self) -> None:
         """The figure without its axes, and where the log L panel's part of the picture begins (once, at build)."""
@@ -273,14 +281,18 @@ class EMExplorer(Explorer):
         name, n_components, method, seed, cov_type, heuristic = self._settings()
         head = (f"{name}: N = {n}, M = {n_components}, {cov_type}, start {method} (seed {seed})"
                 + (", cheap heuristic on" if heuristic else ""))
+        resets, undone = self._marks()
         change = f", change {lls[t] - lls[t - 1]:+.4f}" if t > 0 else ""
+        if t in resets:
+            change += " (the reset itself, not an EM step)"
+        elif t in undone:
+            change += " (back to the best mixture, not an EM step)"
         status = f"; {run.stop_reason}" if t == len(lls) - 1 else ""
         lines = [head, f"iteration {t} of {len(lls) - 1}: log L = {lls[t]:.3f} (per point {lls[t] / n:.4f}){change}{status}"]
         sd = np.sqrt(mix.variances)
         for j in range(mix.n_components):
             lines.append(f"  {j + 1}: P = {mix.weights[j]:.3f}, mu = ({mix.means[j, 0]:+.2f}, {mix.means[j, 1]:+.2f}), "
                          f"sigma = ({sd[j, 0]:.2f}, {sd[j, 1]:.2f})")
-        resets, undone = self._marks()
         if t in resets:
             lines.append(f"reset here: {run.events[t]}")
         elif t in undone:

@@ -46,13 +46,15 @@ class SMEMExplorer(Explorer):
 
     def _build(self):
         self.ax, self.ax_ll = self.figure.subplots(1, 2, width_ratios=[1.2, 1])
-        self.fit = plotting.draw_fit(self.ax, self.X, self._mixture(), size=6)
+        mix = self._mixture()
+        self.fit = plotting.draw_fit(self.ax, self.X, mix, size=6)
         (self.marks,) = self.ax.plot([], [], "o", ms=22, mfc="none", mec="black", mew=2.5)
+        self.numbers = plotting.draw_component_numbers(self.ax, mix.means)
         self.ax.set_aspect("equal")
         lo, hi = self.X.min(0) - 1, self.X.max(0) + 1
         self.ax.set_xlim(lo[0], hi[0])
         self.ax.set_ylim(lo[1], hi[1])
-        self.ax.set_title("ringed: the three components of the candidate", fontsize=10)
+        self.ax.set_title("numbered components; ringed: the candidate's three", fontsize=10)
         n = len(self.X)
         after = np.array([c.log_likelihood_after / n for c in self.result.candidates])
         ok = np.array([c.accepted for c in self.result.candidates])
@@ -67,9 +69,10 @@ class SMEMExplorer(Explorer):
                                          color=plotting.component_color(5), lw=2)
         self.ax_ll.set_xlabel("candidate")
         self.ax_ll.set_ylabel("log L per point after full EM")
-        self.ax_ll.legend(loc="lower right", fontsize=8)
+        self.ax_ll.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=8,
+                          frameon=False)        # below the axes: never over a candidate's marker
         self.ax_ll.set_title("every candidate SMEM tried", fontsize=10)
-        self.dynamic = flatten_artists(self.fit, self.marks, self.cursor)
+        self.dynamic = flatten_artists(self.fit, self.marks, self.numbers, self.cursor)
 
     def _update(self):
         c = self._candidate()
@@ -77,6 +80,7 @@ class SMEMExplorer(Explorer):
         plotting.draw_fit(self.ax, self.X, mix, artists=self.fit)
         triple = list(c.triple)
         self.marks.set_data(mix.means[triple, 0], mix.means[triple, 1])
+        plotting.draw_component_numbers(self.ax, mix.means, artists=self.numbers)
         self.cursor.set_xdata([self.state["candidate"]] * 2)
 
     def summary(self) -> str:
@@ -88,5 +92,7 @@ class SMEMExplorer(Explorer):
             f"merge {i} + {j}, split {k}; J_merge = {c.j_merge:.3g}, J_split = {c.j_split:.3g}",
             f"log L per point: before {c.log_likelihood_before / n:.4f}, after init {c.log_likelihood_initial / n:.4f}, "
             f"after partial EM {c.log_likelihood_partial / n:.4f}, after full EM {c.log_likelihood_after / n:.4f}",
-            f"showing: {self.state['stage']}; {c.event}",
+            f"showing: {self.state['stage']}"
+            + ("" if self.state["stage"] == "before" else
+               f" (component {i} is the merged one, {j} and {k} the two halves of the split)") + f"; {c.event}",
         ])

@@ -194,17 +194,25 @@ class MFA:
         lam_psi = np.swapaxes(self.loadings, 1, 2) / self.psi                  # Lambda_j^T Psi^-1, (M, k, D)
         return np.linalg.solve(eye + lam_psi @ self.loadings, np.broadcast_to(eye, (self.n_components,) + eye.shape))
 
+    #: the codes :meth:`encode` offers (lesson 9 compares all three)
+    CODES = ("posterior_mean", "weighted_least_squares", "least_squares")
+
     def encode(self, X, *, how: str = "posterior_mean") -> tuple[np.ndarray, np.ndarray]:
         """The local linear code of each point: its most probable component and its factor scores there.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-        how : {"posterior_mean", "least_squares"}, default "posterior_mean"
-            ``"posterior_mean"``: z = E[z | x_i, j], the model's own estimate, shrunk towards the prior mean 0.
-            ``"least_squares"``: the z that minimises |x_i - mu_j - Lambda_j z|^2, i.e. the orthogonal projection
-            of x_i onto component j's affine subspace mu_j + span(Lambda_j) (no shrinkage; lesson 9 compares
-            the two).
+        how : {"posterior_mean", "weighted_least_squares", "least_squares"}, default "posterior_mean"
+            ``"posterior_mean"``: z = E[z | x_i, j] = (I_k + Lambda_j^T Psi^-1 Lambda_j)^-1 Lambda_j^T Psi^-1
+            (x_i - mu_j), the model's own estimate, shrunk towards the prior mean 0.
+            ``"weighted_least_squares"``: the same without the prior's I_k, z = (Lambda_j^T Psi^-1 Lambda_j)^-1
+            Lambda_j^T Psi^-1 (x_i - mu_j), the z that minimises the Psi^-1-weighted squared error
+            (x_i - mu_j - Lambda_j z)^T Psi^-1 (x_i - mu_j - Lambda_j z) (no shrinkage, but a noisy feature
+            still counts less).
+            ``"least_squares"``: the z that minimises the plain |x_i - mu_j - Lambda_j z|^2, i.e. the orthogonal
+            projection of x_i onto component j's affine subspace mu_j + span(Lambda_j) (no shrinkage, no
+            weighting: the best code for the squared reconstruction error).
 
         Returns
         -------
@@ -213,18 +221,21 @@ class MFA:
         factors : ndarray of shape (n_samples, n_factors)
             The factor scores for that component.
         """
-        if how not in ("posterior_mean", "least_squares"):
-            raise ValueError(f"how must be 'posterior_mean' or 'least_squares', got {how!r}.")
+        if how not in self.CODES:
+            raise ValueError(f"how must be one of {', '.join(repr(c) for c in self.CODES)}, got {how!r}.")
         X = check_X(X, n_features=self.n_features)
         logp, Ez, _ = self._posterior(X)
         with np.errstate(divide="ignore"):
             best = np.argmax(logp + np.log(self.weights), axis=1)
         if how == "posterior_mean":
             return best, Ez[best, np.arange(X.shape[0])]
+        # weighted: scale rows by Psi^-1/2 and solve the plain least-squares problem (no normal equations)
+        scale = 1.0 / np.sqrt(self.psi) if how == "weighted_least_squares" else np.ones(self.n_features)
         Z = np.empty((X.shape[0], self.n_factors))
         for j in np.unique(best):
             sel = best == j
-            Z[sel] = np.linalg.lstsq(self.loadings[j], (X[sel] - self.means[j]).T, rcond=None)[0].T
+            Z[sel] = np.linalg.lstsq(self.loadings[j] * scale[:, None], ((X[sel] - self.means[j]) * scale).T,
+                                     rcond=None)[0].T
         return best, Z
 
     def decode(self, components, factors) -> np.ndarray:
@@ -242,12 +253,13 @@ class MFA:
         """Reconstruct each point from its most probable component and its factor scores there.
 
         x_hat_i = mu_j + Lambda_j z_i with j = argmax_j P(j | x_i) (slides 28-29) and z_i = E[z | x_i, j]
-        (default) or the least-squares scores (``how="least_squares"``, see :meth:`encode`).
+        (default), the Psi-weighted least-squares scores (``how="weighted_least_squares"``) or the orthogonal
+        projection's (``how="least_squares"``); see :meth:`encode`.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-        how : {"posterior_mean", "least_squares"}
+        how : {"posterior_mean", "weighted_least_squares", "least_squares"}
 
         Returns
         -------

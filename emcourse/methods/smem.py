@@ -237,6 +237,53 @@ def split_merge_init(mixture: Mixture, triple, *, rng, perturbation: float = 0.1
     return Mixture(w / w.sum(), mu, cov, ctype)
 
 
+def split_merge_parts(before: Mixture, initial: Mixture, triple) -> tuple[Mixture, Mixture]:
+    """The merge alone and the split alone: the two halves of a merge/split initialisation, as separate mixtures.
+
+    ``initial`` is ``split_merge_init(before, triple, ...)``. The *merge alone* replaces components i and j of
+    ``before`` by the merged component (M - 1 components; component k untouched); the *split alone* replaces
+    component k by its two halves (M + 1 components; i and j untouched). Comparing their log-likelihoods with
+    ``before``'s shows which half of the move costs log L (lesson 8: the merge; for spherical components the
+    split keeps sigma_k^2 and moves the two means only slightly, so the two halves together are almost the old
+    component).
+
+    Parameters
+    ----------
+    before : Mixture
+        The mixture before the move (M components).
+    initial : Mixture
+        After :func:`split_merge_init` with the same ``triple``.
+    triple : sequence of 3 int
+        (i, j, k), 0-based: merge i and j into slot i, split k into slots j and k.
+
+    Returns
+    -------
+    merge_only : Mixture with M - 1 components
+        ``before`` without i and j, then the merged component (in the last slot).
+    split_only : Mixture with M + 1 components
+        ``before`` without k, then the two halves (slots j and k of ``initial``, in the last two slots).
+
+    Notes
+    -----
+    Introduced in ``notebooks/08_split_and_merge_em.ipynb``.
+    """
+    check_mixture(before, "before")
+    check_mixture(initial, "initial")
+    if (initial.n_components, initial.n_features, initial.covariance_type) != \
+            (before.n_components, before.n_features, before.covariance_type):
+        raise ValueError("initial must come from split_merge_init(before, triple, ...): same number of components, "
+                         f"features and covariance type; got {initial!r} for {before!r}.")
+    i, j, k = _check_triple(triple, before.n_components)
+
+    def assemble(keep, new):
+        weights = np.r_[before.weights[keep], initial.weights[new]]
+        return Mixture(weights / weights.sum(), np.concatenate([before.means[keep], initial.means[new]]),
+                       np.concatenate([before.covariances[keep], initial.covariances[new]]), before.covariance_type)
+
+    rest = np.arange(before.n_components)
+    return assemble(rest[(rest != i) & (rest != j)], [i]), assemble(rest[rest != k], [j, k])
+
+
 @dataclass(frozen=True, kw_only=True)
 class PartialEMRun(Run):
     """What :func:`partial_em` returns: a :class:`emcourse.run.Run` in which only a few components move.
@@ -426,6 +473,9 @@ class SMEMCandidate:
     accepted : bool
         True if log L after > log L before + ``min_gain`` * n_samples (and full EM did not stop on
         a degenerate component).
+    collapsed : tuple of int
+        Components (0-based) left with fewer than :data:`COLLAPSE_COUNT` effective points after full EM
+        (empty if none, or if the candidate failed before full EM); ``event`` names them too.
     event : str
         What happened, in words (1-based component numbers, as the plots label them). It also
         names any component left with fewer than :data:`COLLAPSE_COUNT` effective points after
@@ -454,11 +504,22 @@ class SMEMCandidate:
     full_log_likelihoods: np.ndarray = field(repr=False)
     accepted: bool
     event: str
+    collapsed: tuple = ()
 
     @property
     def gain(self) -> float:
         """log L after - log L before (total; negative for most rejected candidates)."""
         return self.log_likelihood_after - self.log_likelihood_before
+
+    @property
+    def merge_only(self) -> Mixture:
+        """``before`` with only the merge applied (M - 1 components); see :func:`split_merge_parts`."""
+        return split_merge_parts(self.before, self.initial, self.triple)[0]
+
+    @property
+    def split_only(self) -> Mixture:
+        """``before`` with only the split applied (M + 1 components); see :func:`split_merge_parts`."""
+        return split_merge_parts(self.before, self.initial, self.triple)[1]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -493,6 +554,17 @@ class SMEMRun(Run):
     def accepted(self) -> list:
         """The accepted candidates, in order."""
         return [c for c in self.candidates if c.accepted]
+
+    @property
+    def n_em_iter(self) -> int:
+        """Full-EM iterations (M steps) spent in all: the first EM run and every candidate's full EM."""
+        return self.initial_em.n_iter + sum(len(c.full_log_likelihoods) - 1 for c in self.candidates
+                                            if c.after_full is not None)
+
+    @property
+    def n_partial_iter(self) -> int:
+        """Partial-EM iterations spent in all (over every candidate tried)."""
+        return sum(max(len(c.partial_log_likelihoods) - 1, 0) for c in self.candidates)
 
 
 def run_smem(X, init: Mixture, *, rng, variant: str = "paper", max_candidates: int = 5, max_iter: int = 1000,
@@ -616,7 +688,8 @@ def _try_candidate(fmap, before, L, resp, triple, step, rank, jm, js, *, rng, pe
         full = run_em(X, part.mixture, max_iter=max_iter, tol=tol, reg_covar=reg_covar)
     notes = sorted({str(w.message) for w in caught})
     counts = full.mixture.weights * X.shape[0]
-    for m in np.flatnonzero(counts < COLLAPSE_COUNT):
+    collapsed = tuple(int(m) for m in np.flatnonzero(counts < COLLAPSE_COUNT))
+    for m in collapsed:
         notes.append(f"component {m + 1} holds only {counts[m]:.2f} points, a collapse onto data point(s) "
                      "whose log L gain comes from the variance floor (science.md §3.5)")
     ll_after = full.log_likelihood
@@ -630,7 +703,7 @@ def _try_candidate(fmap, before, L, resp, triple, step, rank, jm, js, *, rng, pe
         event += " [" + "; ".join(notes) + "]"
     return SMEMCandidate(step, rank, triple, jm, js, before, initial, part.mixture, full.mixture, L, ll_initial,
                          float(part.log_likelihoods[-1]), float(ll_after), part.log_likelihoods,
-                         full.log_likelihoods, ok, event)
+                         full.log_likelihoods, ok, event, collapsed)
 
 
 # --- checks ----------------------------------------------------------------------------------------

@@ -37,6 +37,13 @@ def five_in_a_row(rng):
     return np.vstack([rng.normal([4.0 * a, 0], 0.5, (100, 2)) for a in range(5)]), 5
 
 
+def small_cluster(rng):
+    """Blind spot 2 only: a genuinely small cluster, which plain EM finds and the heuristic keeps (resets undone)."""
+    rng = np.random.default_rng(rng)
+    return np.vstack([rng.normal([0, 0], 1, (600, 2)), rng.normal([8, 0], 1, (300, 2)),
+                      rng.normal([4, 8], 0.5, (60, 2))]), 3
+
+
 def tight_group(rng):
     rng = np.random.default_rng(rng)
     return np.vstack([rng.normal(0, 1, (300, 2)), rng.normal([0.5, 0.5], 1e-5, (20, 2))]), 2
@@ -48,6 +55,7 @@ def stub(rng):
 
 @pytest.mark.parametrize("func, passed, fragment", [
     (two_clusters, False, "plain EM already reaches the best optimum"),
+    (small_cluster, False, "N_j = 60 < N/(2M) = 160): blind spot 2"),
     (five_in_a_row, False, "plain EM gets stuck, but the heuristic rescues it"),
     (tight_group, False, "squeezes a component onto a tiny, tight group"),
     (lambda rng: shared_and_straddled(rng)[0], False, "return two things: (X, M)"),
@@ -63,6 +71,21 @@ def stub(rng):
 ])
 def test_check_heuristic_blind_spot(func, passed, fragment, capsys):
     _run(func, passed, fragment, capsys)
+
+
+def test_the_protocol_is_printed_first_even_for_the_stub(capsys):
+    checks.check_heuristic_blind_spot(stub)
+    out = capsys.readouterr().out
+    assert out.startswith("The check calls heuristic_blind_spot(0)")
+    for fragment in ("from 6 random-point starts", "from 20 more k-means++ starts (32 runs", "at least 3 of the 6",
+                     "more than 0.01 per point below the best log L of all 32 runs"):
+        assert fragment in out
+    assert "not yet implemented" in out
+
+
+def test_only_a_small_cluster_gets_the_blind_spot_2_sentence(capsys):
+    res, _ = _run(two_clusters, False, "plain EM already reaches the best optimum", capsys)
+    assert "blind spot 2" not in res.message
 
 
 def test_the_shown_solution_passes_and_the_check_reports_what_it_measured(capsys):

@@ -112,7 +112,7 @@ def stub(*args):
     (lambda *a: tuple(v.tolist() for v in woodbury(*a)), True, "public checks passed"),
     (no_psi_inv, False, "you left out Psi^-1"),
     (psi_not_inverted, False, "you multiplied by Psi where Psi^-1 belongs"),
-    (no_identity, False, "you dropped the identity in A"),
+    (no_identity, False, "you get the Psi-weighted least-squares estimate"),
     (cov_no_identity_in_A, False, "you dropped the identity in A"),
     (woodbury_sign, False, "the Woodbury identity has a minus sign"),
     (not_inverted, False, "needs the INVERSE"),

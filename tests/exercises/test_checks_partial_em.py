@@ -80,6 +80,11 @@ def sorted_columns(X, weights, means, variances, resp_before, triple):
     return right(X, weights, means, variances, resp_before, sorted(triple))
 
 
+def one_based(X, weights, means, variances, resp_before, triple):
+    """Treats the 0-based indices as the lesson's component numbers and subtracts 1."""
+    return right(X, weights, means, variances, resp_before, [i - 1 for i in triple])
+
+
 def probability_space(X, weights, means, variances, resp_before, triple):
     S = list(triple)
     p = np.exp(_log_terms(X, weights, means, variances)[:, S])
@@ -111,6 +116,7 @@ def stub(*args):
     (no_priors, False, "you left out the weights P_m"),
     (no_normalisation, False, "(2 pi sigma_m^2)^(-d/2) matters"),
     (sorted_columns, False, "in the order of triple"),
+    (one_based, False, "already 0-based Python indices"),
     (probability_space, False, "you returned NaN or inf"),
     (rows_off, False, "each row must sum to w(x)"),
     (one_entry_off, False, "for point 0 and component"),

@@ -97,3 +97,24 @@ def test_switching_runs_redraws_only_the_log_likelihood_panel_and_looks_the_same
     assert full_draws == []
     multi.set(dataset="grid")                                           # other axes limits on the left
     assert full_draws == [1]
+
+
+def test_lesson_10_marks_have_a_legend_components_are_numbered_and_jumps_are_not_called_em_steps(runs):
+    """With the cheap heuristic offered, the log L panel explains its triangles and crosses, the components carry the
+    numbers the readout uses, and the readout calls a reset or an undo what it is (not a change made by EM)."""
+    ex = W.EMExplorer(GRID, n_components=9, settings=("seed", "heuristic"), runs=runs)
+    legend = ex.ax_ll.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["reset", "reset undone (back to the best)"]
+    assert [a.get_text() for a in ex.numbers["numbers"]] == [str(j) for j in range(1, 10)]
+    ex.set(seed=0, heuristic=True)
+    run = runs[0, True]
+    t = run.reset_iterations[0]
+    ex.set(iteration=t)
+    np.testing.assert_allclose([a.xy for a in ex.numbers["numbers"]], run.history[t].means)
+    assert "(the reset itself, not an EM step)" in ex.summary()
+    ex.set(iteration=run.undo_iterations[0])
+    assert "(back to the best mixture, not an EM step)" in ex.summary()
+    ex.set(iteration=run.undo_iterations[0] - 1)
+    assert "not an EM step" not in ex.summary()
+    plain = W.EMExplorer(GRID, n_components=9, settings=("seed",), max_iter=30)           # lessons 4 and 5: unchanged
+    assert plain.ax_ll.get_legend() is None and plain.numbers == {}

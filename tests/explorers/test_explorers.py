@@ -139,6 +139,54 @@ def test_set_unknown_control_is_a_clear_error():
         W.MixtureDensity1D().set(mu9=1.0)
 
 
+def _invalid_values(control):
+    """(value, fragment of the error) pairs that ``control`` does not offer."""
+    if isinstance(control, widgets.Checkbox):
+        return [(1, "True or False"), ("yes", "True or False")]
+    if hasattr(control, "options"):
+        return [("no such choice", "must be one of"), (None, "must be one of")]
+    if isinstance(control, widgets.FloatLogSlider):
+        lo, hi = control.base ** control.min, control.base ** control.max
+        return [(hi * 10, "must be a number from"), (lo / 10, "must be a number from"), ("x", "must be a number")]
+    if isinstance(control, widgets.IntSlider):
+        return [(control.max + 1, "whole number from"), (control.min - 1, "whole number from"),
+                (control.min + 0.5, "whole number from"), (True, "must be a number")]
+    span = control.max - control.min
+    return [(control.max + span, "must be a number from"), (control.min - span, "must be a number from"),
+            (float("nan"), "must be a number")]
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_set_refuses_a_value_the_control_does_not_offer_and_never_clamps(name):
+    """Explorer.set: a ValueError that lists the allowed values (dropdowns) or the range (sliders); the control
+    keeps its value and the explorer its picture."""
+    ex = EXPLORERS[name]()
+    for cname, control in ex.controls.items():
+        for value, fragment in _invalid_values(control):
+            before_value, before_png = control.value, ex.png()
+            with pytest.raises(ValueError, match=fragment) as info:
+                ex.set(**{cname: value})
+            assert cname in str(info.value)
+            if hasattr(control, "options"):
+                assert str(list(control.options)[0]) in str(info.value)      # the allowed values are listed
+            elif not isinstance(control, widgets.Checkbox) and "from" in fragment:             # the range is stated
+                log = isinstance(control, widgets.FloatLogSlider)
+                hi = control.base ** control.max if log else control.max
+                assert f" to {hi:g}, got" in str(info.value)
+            assert control.value == before_value and ex.png() == before_png
+
+
+def test_set_accepts_every_offered_value_of_a_selection_in_any_numeric_type():
+    ex = W.ReconstructionExplorer(np.eye(2, 4), {"a": {(M,): np.eye(2, 4) * M for M in (1, 5)}}, shape=(2, 2),
+                                  settings={"M": (1, 5)})
+    ex.set(M=np.int64(1), index=np.int64(1))
+    assert ex.state["M"] == 1 and ex.state["index"] == 1
+    with pytest.raises(ValueError, match=r"M must be one of \[1, 5\], got 3"):
+        ex.set(M=3)
+    with pytest.raises(ValueError, match="index must be a whole number from 0 to 1, got 2"):
+        ex.set(index=2)
+
+
 def test_explorer_displays_as_a_widget_with_a_picture_and_readout_for_viewers_without_a_kernel():
     ex = W.MixtureDensity1D()
     ex.set(mu1=-3.0)
@@ -229,3 +277,26 @@ def test_match_tracking_explorer_replays_categories_from_the_trace():
     n_before = len(ex.categories_after(9)[0])
     assert f"categories before it: {n_before}" in ex.summary()
     np.testing.assert_allclose(ex.categories_after(10)[1], first_ten.sigmas_)
+
+
+def test_smem_explorer_numbers_the_components_and_keeps_its_legend_off_the_markers():
+    """Lesson 8: "merge 4 + 9, split 2" can be found in the picture (numbers at the means of the stage shown, the
+    halves of a split included); the legend sits below the log L axes, not over a candidate."""
+    X, run = _smem_run()
+    ex = W.SMEMExplorer(X, run)
+    c = run.candidates[0]
+    for stage, mix in [("before", c.before), ("after merge/split init", c.initial), ("after full EM", c.after_full)]:
+        ex.set(candidate=1, stage=stage)
+        np.testing.assert_allclose([a.xy for a in ex.numbers["numbers"]], mix.means)
+        assert [a.get_text() for a in ex.numbers["numbers"]] == [str(j) for j in range(1, 10)]
+    i, j, k = (t + 1 for t in c.triple)
+    assert f"component {i} is the merged one, {j} and {k} the two halves of the split" in ex.summary()
+    ex.set(stage="before")
+    assert "the two halves" not in ex.summary()
+    legend = ex.ax_ll.get_legend()
+    ex.figure.canvas.draw()
+    assert legend.get_window_extent().y1 <= ex.ax_ll.get_window_extent().y0            # below the axes
+    with pytest.raises(ValueError, match=r"stage must be one of \['before'"):
+        ex.set(stage="init")
+    with pytest.raises(ValueError, match=f"candidate must be a whole number from 1 to {len(run.candidates)}, got 0"):
+        ex.set(candidate=0)

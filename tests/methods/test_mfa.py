@@ -215,5 +215,29 @@ def test_least_squares_codes_project_orthogonally_and_posterior_means_shrink():
     err_ls = ((X - m.reconstruct(X, how="least_squares")) ** 2).sum(axis=1)
     assert np.all(err_ls <= err_pm + 1e-12) and err_ls.sum() < err_pm.sum()
     assert np.linalg.norm(z_pm) < np.linalg.norm(z_ls)                                # shrinkage
-    with pytest.raises(ValueError, match="posterior_mean"):
+    with pytest.raises(ValueError, match="posterior_mean.*weighted_least_squares.*least_squares"):
         m.encode(X, how="pca")
+
+
+def test_weighted_least_squares_is_the_posterior_mean_without_the_prior():
+    """Lesson 9's decomposition: dropping I_k from the posterior mean gives the Psi-weighted least-squares code,
+    whose residual is Psi^-1-orthogonal to the loadings; the posterior mean is that code shrunk by
+    (I + G)^-1 G with G = Lambda^T Psi^-1 Lambda."""
+    m = _random_mfa(seed=6, M=3, D=7, k=3)
+    X, _ = m.sample(150, rng=2)
+    comp, z_w = m.encode(X, how="weighted_least_squares")
+    _, z_pm = m.encode(X)
+    np.testing.assert_array_equal(comp, m.encode(X, how="least_squares")[0])
+    resid = X - m.decode(comp, z_w)
+    for j in range(3):
+        sel = comp == j
+        lam, psi = m.loadings[j], m.psi
+        G = (lam.T / psi) @ lam
+        expected = np.linalg.solve(G, (lam.T / psi) @ (X[sel] - m.means[j]).T).T
+        np.testing.assert_allclose(z_w[sel], expected, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose((resid[sel] / psi) @ lam, 0.0, atol=1e-8)           # Psi^-1-orthogonal
+        np.testing.assert_allclose(z_pm[sel], z_w[sel] @ np.linalg.solve(np.eye(3) + G, G).T, rtol=1e-8, atol=1e-10)
+    assert np.linalg.norm(z_pm) < np.linalg.norm(z_w)
+    weighted = lambda R: np.sum(R ** 2 / m.psi)                                        # noqa: E731
+    assert weighted(X - m.reconstruct(X, how="weighted_least_squares")) <= weighted(X - m.reconstruct(X)) + 1e-9
+    assert np.sum((X - m.reconstruct(X, how="least_squares")) ** 2) <= np.sum(resid ** 2) + 1e-9

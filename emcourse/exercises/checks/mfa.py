@@ -58,8 +58,9 @@ HINTS = {
     "psi_not_inverted": ("you multiplied by Psi where Psi^-1 belongs: psi holds noise *variances*, so weight each "
                          "feature by 1 / psi_d (a noisy pixel counts less)."),
     "no_identity": ("you dropped the identity in A = I + Lambda^T Psi^-1 Lambda. The I comes from the prior "
-                    "z ~ N(0, I); without it you get the least-squares (no-prior) estimate, with no shrinkage "
-                    "towards 0."),
+                    "z ~ N(0, I); without it you get the Psi-weighted least-squares estimate "
+                    "(Lambda^T Psi^-1 Lambda)^-1 Lambda^T Psi^-1 (x - mu), with no prior and so no shrinkage towards 0 "
+                    "(lesson 9, section 4, compares the two)."),
     "woodbury_sign": ("the Woodbury identity has a minus sign: (Psi + Lambda Lambda^T)^-1 = Psi^-1 - Psi^-1 Lambda "
                       "(I + Lambda^T Psi^-1 Lambda)^-1 Lambda^T Psi^-1."),
     "not_inverted": ("beta = Lambda^T (Lambda Lambda^T + Psi)^-1 needs the INVERSE of Lambda Lambda^T + Psi; with "

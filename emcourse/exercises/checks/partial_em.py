@@ -65,6 +65,12 @@ def _hint(got, X, new, R, triple) -> str:
     if close(partial_responsibilities(X, new, sorted(S), R)):
         return (f"your columns follow the sorted indices {sorted(S)}; return them in the order of triple = "
                 f"{tuple(S)} (these are 0-based indices: column c belongs to index triple[c]).")
+    shifted = [(m - 1) % new.n_components for m in S]                       # Python wraps index -1 to the last
+    if len(set(shifted)) == 3 and close(partial_responsibilities(X, new, shifted, R)):
+        return (f"your columns belong to the indices {shifted}, one below triple = {tuple(S)} (index -1 is the last "
+                "component in Python): you subtracted 1. The indices in triple are already 0-based Python indices "
+                "(index m is the lesson's 'component m + 1'); use weights[triple], means[triple] and "
+                "resp_before[:, triple] as they are.")
     if not np.allclose(got.sum(axis=1), w, rtol=1e-6, atol=1e-9):
         return ("each row must sum to w(x) = resp_before[:, i] + resp_before[:, j] + resp_before[:, k], the "
                 "point's fixed share of the three components.")
