@@ -22,15 +22,22 @@ import time
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import io
+import warnings
 
 import ipywidgets as ipw
 import matplotlib
 import numpy as np
 from PIL import Image
 
-from emcourse import Mixture, datasets
+from sklearn.datasets import load_digits, load_iris
+from sklearn.preprocessing import MinMaxScaler
+
+from emcourse import Mixture, datasets, initialize
 from emcourse import explorers as W
 from emcourse.explorers._png import encode_png
+from emcourse.methods.kmeans import kmeans_limit
+from emcourse.methods.mfa import fit_mfa
+from emcourse.methods.smem import run_smem
 
 N_CHANGES = 25
 
@@ -52,8 +59,51 @@ EXPLORERS = {
         settings=("n_components", "init_method", "seed", "covariance_type")),
     "GradientDescentExplorer (N=100, 100 steps)": lambda: W.GradientDescentExplorer(
         Mixture([0.6, 0.4], [[-2.0], [2.0]], [0.64, 0.36]).sample(100, 0)[0],
-        Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), n_steps=100),
+        Mixture([0.5, 0.5], [[-0.5], [1.0]], [2.25, 2.25]), max_iter=100),
+    "RunningVarianceExplorer (N=400)": lambda: W.RunningVarianceExplorer(n_samples=400),
+    "OnlineEMExplorer (grid, 10 passes)": lambda: W.OnlineEMExplorer(datasets.make_grid(rng=0), n_passes=10),
+    "ArtmapExplorer (iris petals)": lambda: W.ArtmapExplorer(*_iris_petals()),
+    "MatchTrackingExplorer (30 flowers)": lambda: W.MatchTrackingExplorer(*_iris_petals()[:2], n_samples=30),
+    "SMEMExplorer (grid)": lambda: W.SMEMExplorer(*_smem_grid()),
+    "ReconstructionExplorer (digits, 3 x 2 fits)": lambda: W.ReconstructionExplorer(*_digit_fits()[:3],
+                                                                                     settings=_digit_fits()[3]),
+    "KMeansLimitExplorer (overlapping)": lambda: W.KMeansLimitExplorer(*_kmeans_limit()),
 }
+
+
+def _iris_petals():
+    X, y = load_iris(return_X_y=True)
+    X = MinMaxScaler().fit_transform(X[:, 2:])
+    order = np.random.default_rng(0).permutation(len(X))
+    return X[order[:100]], y[order[:100]], X[order[100:]], y[order[100:]]
+
+
+def _smem_grid():
+    g = datasets.make_grid(rng=0)
+    return g.X, run_smem(g.X, initialize(g.X, 9, "spherical", "random_points", rng=0), rng=0)
+
+
+def _digit_fits():
+    """Six small MFA fits (M in 1, 5, 10; k in 2, 6) of digits, stored as lesson 9's explorer stores them."""
+    X = load_digits().data / 16.0
+    keep = X.var(axis=0) > 1e-3
+    train, test = X[:1200][:, keep], X[1200:1300][:, keep]
+
+    def full_image(part):
+        out = np.zeros((len(part), 64))
+        out[:, keep] = part
+        return out
+
+    stored = {}
+    for M in (1, 5, 10):
+        for k in (2, 6):
+            stored[(M, k)] = full_image(fit_mfa(train, M, k, rng=0, max_iter=20).mixture.reconstruct(test))
+    return full_image(test), {"MFA, M = {M}, k = {k}": stored}, (8, 8), {"M": (1, 5, 10), "k": (2, 6)}
+
+
+def _kmeans_limit():
+    X = datasets.load("overlapping", rng=0).X
+    return X, kmeans_limit(X, X[[0, 100, 200]], [2.0, 1.0, 0.5, 0.25, 0.1])
 
 
 def sweep_values(control):
@@ -87,8 +137,8 @@ def png_encoders():
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, make in EXPLORERS.items():
         ex = make()
-        rgba = np.asarray(ex.figure.canvas.buffer_rgba())
-        rgb = np.ascontiguousarray(rgba[:, :, :3])
+        rgb = np.asarray(Image.open(io.BytesIO(ex.png())).convert("RGB"))    # the picture the explorer shows
+        rgba = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
 
         def pillow(**options):
             buf = io.BytesIO()
@@ -129,6 +179,7 @@ def main():
 
 
 if __name__ == "__main__":
+    warnings.simplefilter("ignore")          # e.g. stepwise EM with m = 1 empties components: expected, not news
     main()
     print()
     png_encoders()
