@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from tests.browser.labserver import CHROMIUM, LOOPBACK, ROOT, launch_chromium, start_lab
+from tests.browser.labserver import CHROMIUM, LOOPBACK, ROOT, start_lab
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -38,13 +38,8 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
+def browser(chromium):
+    return chromium
 
 
 class LabPage:

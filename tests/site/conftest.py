@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.browser.labserver import CHROMIUM, launch_chromium
+from tests.browser.labserver import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
@@ -82,15 +82,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def site_browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"EMCOURSE_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
+def site_browser(chromium):
+    return chromium
 
 
 class SitePage:
