@@ -286,8 +286,8 @@ _BENIGN_C = (MemberDescriptorType, GetSetDescriptorType, WrapperDescriptorType, 
 
 
 def _is_genuine_function(value, name: str, module: ModuleType) -> bool:
-    while not isinstance(value, FunctionType) and getattr(value, "__wrapped__", None) is not None:
-        value = value.__wrapped__                   # a decorated function (lru_cache, wraps)
+    while getattr(value, "__wrapped__", None) is not None:
+        value = value.__wrapped__                   # a decorated function (lru_cache, contextmanager, wraps)
     return (isinstance(value, FunctionType) and value.__code__.co_name == name and genuine(value.__code__)
             and value.__globals__ is vars(module))
 
