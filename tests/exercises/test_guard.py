@@ -516,18 +516,18 @@ def resp(X, w, mu, var):
 """, "emcourse.em.e_step"),
     ("rebound-check-global", """
 import emcourse.exercises.checks.homework_em as hw
-_real = hw.m_step
+_real = hw.reference_diag_m_step
 def resp(X, w, mu, var):
     box = []
-    hw.m_step = functools.partial(set().union, map(box.append, itertools.starmap(em.e_step, [(X, MIX)])))
+    hw.reference_diag_m_step = functools.partial(set().union, map(box.append, itertools.starmap(em.e_step, [(X, MIX)])))
     try:
-        hw.check_diag_m_step(lambda X, R, f: (np.ones(R.shape[1]), np.zeros((R.shape[1], X.shape[1])), np.ones((R.shape[1], X.shape[1]))))
+        hw.check_diag_m_step(lambda X, R, f: (np.ones(R.shape[1]), np.zeros((R.shape[1], X.shape[1])), np.ones(X.shape[1])))
     except TypeError:
         pass
     finally:
-        hw.m_step = _real
+        hw.reference_diag_m_step = _real
     return box[0][0]
-""", "the notebook changed the course's emcourse.exercises.checks.homework_em.m_step"),
+""", "the notebook changed the course's emcourse.exercises.checks.homework_em.reference_diag_m_step"),
     ("guard-calling-a-c-callable", """
 from emcourse.exercises.guard import run_guarded
 def resp(X, w, mu, var):
@@ -606,8 +606,8 @@ def test_the_course_modules_are_checked_for_rebound_names(monkeypatch):
     import emcourse.exercises.checks.homework_em as hw
     assert guard.P.tampered() == []
     with monkeypatch.context() as m:
-        m.setattr(hw, "run_em", functools.partial(em.run_em, max_iter=1))
-        assert "the notebook changed the course's emcourse.exercises.checks.homework_em.run_em" in guard.P.tampered()
+        m.setattr(hw, "stepwise_em", functools.partial(print))
+        assert "the notebook changed the course's emcourse.exercises.checks.homework_em.stepwise_em" in guard.P.tampered()
     with monkeypatch.context() as m:
         m.setattr(em.Mixture, "pdf", functools.partial(print))
         assert "the notebook changed the course's emcourse.mixture.Mixture" in guard.P.tampered()
