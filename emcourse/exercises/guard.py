@@ -6,26 +6,31 @@ through :func:`run_guarded` (via ``checks._common.call``), and so do the hidden 
 What a graded function may use is **numpy, scipy.special, the Python standard library, the data helpers
 ``emcourse.datasets`` and the public checks** (``emcourse.exercises.checks.check_*``). The guard judges what the
 function *runs*, not what the notebook imports: while it runs, a profile hook (``sys.setprofile``, also set for
-threads it starts) sees every Python call and flags
+threads it starts) sees every Python call and an audit hook sees the interpreter's audited events. It flags
 
-* a call into emcourse's code from anything that is not emcourse's code itself: an import under any name,
-  ``from emcourse import *``, ``importlib``, ``__import__``, a method or property of an object the course built (a
-  data set's true ``Mixture``), a callback handed to numpy, or a check handed the course's function in place of
-  the student's. The data helpers and the checks are the two doors in: inside them the course may call itself;
-* a call into another library that solves things (scikit-learn, scipy outside ``scipy.special``, ...), and the
-  standard library's doors to other threads, processes and machines (``multiprocessing``, ``concurrent``, ...);
-* a copy of the course's code: a function whose bytecode, names and constants equal one of emcourse's
-  (``exec(inspect.getsource(...))``, code objects re-used or compiled under emcourse's file name);
-* switching the guard off (``sys.setprofile``/``settrace``), raw threads, work handed to a thread the notebook
-  started earlier, new processes, sockets, ``ctypes``, reading the course's source files;
+* a call into emcourse's code that the course did not make itself: an import under any name, a method of an object the
+  course built (a data set's true ``Mixture``), a callback handed to numpy, a check handed the course's function.
+  The public ``make_*``/``load`` of the data helpers, a data set's methods and the public ``check_*`` functions are
+  the doors; behind them the course may call only what its source names (:func:`_really_calls`), because a built-in
+  callable planted in an argument leaves no frame and would otherwise seem to be the course calling itself;
+* a rebound name of the course's modules or classes (:func:`_provenance.tampered`), at the start, at every door and
+  at the end of a guarded call;
+* a call into another library that solves things (scikit-learn, scipy outside ``scipy.special``, ...), also through an
+  allowed library used as a trampoline, and the standard library's doors to other processes and machines;
+* a look at the call stack, where the grading code keeps its variables (``sys._getframe``, ``inspect``, the frames
+  of tracebacks and generators, ``gc.get_referrers``/``get_objects``, ``sys._current_frames``);
+* starting a thread, and any live thread that the kernel's own libraries did not start, judged by the code it runs;
+  switching the guard off; new processes, sockets, ``ctypes``; reading the course's source files; code compiled under
+  a course file's name; a verbatim copy of a course function (bytecode-independent fingerprint: names, variables,
+  constants; an edited copy is not recognised);
 * a return value that would run code later (an object whose ``__array__`` or ``__eq__`` calls the course when
   the test looks at it): values are turned into plain numbers and arrays while the guard is still on.
 
-Every code object is classified once (by its file, and for emcourse by comparing its bytecode with a fresh
-compile of that file), so the hook costs a dictionary look-up per call. Limits: the guard watches this process;
-it cannot see a program the notebook left running elsewhere, and it does not defend a test against a notebook
-that rewrites numpy, the builtins or the grading code itself (that is tampering, visible in the submission;
-grade untrusted notebooks in a sandbox, as nbgrader's documentation advises).
+Every code object is classified once (:mod:`emcourse.exercises._provenance`), so the hook costs a dictionary look-up
+per call of code already judged quiet. Limits: the guard watches this process; it cannot see a program the notebook
+left running elsewhere, and it does not defend a test against a notebook that rewrites numpy, the builtins or the
+grading code itself (tampering, visible in the submission; grade untrusted notebooks in a sandbox, as nbgrader's
+documentation advises).
 """
 from __future__ import annotations
 
@@ -52,7 +57,8 @@ ALLOWED = ("numpy, scipy.special, the Python standard library, emcourse.datasets
 #: third-party packages a student's code may call directly (numpy, scipy.special, what prints, runs cells and shows
 #: progress bars)
 _ALLOWED_LIBS = frozenset({"numpy", "scipy.special", "ipykernel", "IPython", "traitlets", "tornado", "zmq",
-                           "jupyter_client", "jupyter_core", "comm", "debugpy", "_pytest", "pytest", "pluggy", "tqdm"})
+                           "jupyter_client", "jupyter_core", "comm", "debugpy", "_pytest", "pytest", "pluggy", "tqdm",
+                           "ipywidgets"})
 #: the packages whose threads may be running while a graded function runs: the kernel's own, and tqdm's monitor
 _KERNEL_LIBS = frozenset({"ipykernel", "IPython", "traitlets", "tornado", "zmq", "jupyter_client", "jupyter_core",
                           "comm", "debugpy", "tqdm"})
@@ -62,6 +68,8 @@ _FORBIDDEN_STD = frozenset({"multiprocessing", "concurrent", "subprocess", "asyn
 #: an allowed library may use these forbidden parts for its own harmless purposes (tqdm's write lock, which
 #: loky patches when scikit-learn was imported; scipy.special's array helpers)
 _BENIGN = frozenset({("tqdm", "std:multiprocessing"), ("std:multiprocessing", "joblib"), ("scipy.special", "scipy._lib")})
+#: methods datetime's C code calls on a tzinfo (the kernel stamps every message it sends with the time)
+_TZ_PROTOCOL = frozenset({"utcoffset", "dst", "tzname", "fromutc"})
 _PROCESS_EVENTS = ("os.system", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.startfile",
                    "subprocess.Popen", "pty.spawn")
 _NET_EVENTS = ("socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo")
@@ -173,6 +181,11 @@ def _library_call_allowed(package: str, frame) -> bool:
         return True                                       # the library's own internals, once it was entered
     if (caller_package, package) in _BENIGN:
         return True
+    if caller_package in _KERNEL_LIBS or caller_package.startswith("std:"):
+        name = frame.f_code.co_name           # the kernel or the standard library using it for its own purposes:
+        if ((name.startswith("__") and name.endswith("__") and name != "__call__") or name in _TZ_PROTOCOL
+                or name in P.vocabulary(os.path.realpath(caller.f_code.co_filename))):
+            return True                       # logging's current_process(), print's tzinfo.utcoffset(), ...
     return _effective_caller(caller) in (COURSE, ENTRY)
 
 

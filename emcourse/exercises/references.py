@@ -36,13 +36,16 @@ def reference_diag_log_density(X, weights, means, variances) -> np.ndarray:
 
 
 def diag_log_joint(X, log_weights, means, variances) -> np.ndarray:
-    """log P_j + log p(x_i | j) for diagonal components, shape (N, M)."""
+    """log P_j + log p(x_i | j) for diagonal components, shape (N, M). Used in homework 2 and 3 (their references)."""
     return (log_weights - 0.5 * np.log(2 * np.pi * variances).sum(axis=1)
             - 0.5 * ((X[:, None, :] - means) ** 2 / variances).sum(axis=2))
 
 
 def descent_energy(X, gammas, means, log_sigmas) -> float:
-    """E = -log L of the diagonal mixture with weights softmax(gammas) and standard deviations exp(log_sigmas)."""
+    """E = -log L of the diagonal mixture with weights softmax(gammas) and standard deviations exp(log_sigmas).
+
+    Used in homework 2 (``homework/source/hw2_gradient_descent``).
+    """
     a = diag_log_joint(X, gammas - logsumexp(gammas), means, np.exp(2 * log_sigmas))
     return float(-logsumexp(a, axis=1).sum())
 

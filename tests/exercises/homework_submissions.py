@@ -13,7 +13,8 @@ ALTERNATIVE = {
     # --- hw1 ---
     "mixture_cdf": '''
 def mixture_cdf(x, weights, means, sigmas):
-    """F(x), one component at a time, with helpers defined in a cell further down."""
+    """F(x), one component at a time, with helpers defined in a cell further down (and a debugging print)."""
+    print("mixture_cdf: evaluating", len(x), "points")
     out = np.zeros(len(x))
     for w, m, s in zip(weights, means, sigmas):
         out += w * normal_cdf((np.asarray(x, dtype=float) - m) / s)
@@ -150,13 +151,17 @@ def _batches(N, m):
         yield slice(start, start + m)
         start += m
 
+from tqdm.auto import tqdm
+import logging
+
 def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_floor):
+    logging.getLogger("homework").warning("stepwise_fit: %d passes", n_passes)   # a progress bar and a log line
     d = X.shape[1]
     stats = [weights, weights[:, None] * means, weights * (d * variances + (means ** 2).sum(1))]
     params = (weights, means, variances)
     lls = [total_log_likelihood(X, *params)]
     steps = 0
-    for _ in range(n_passes):
+    for _ in tqdm(range(n_passes), desc="passes", leave=False):
         for part in _batches(len(X), batch_size):
             B = X[part]
             a = log_joint(B, *params)
@@ -229,9 +234,13 @@ def smem_reinit(weights, means, covariances, triple, offsets):
 ''',
     "smem_candidates": '''
 import itertools
+import queue
 
 def smem_candidates(j_merge, j_split, c_max):
     M = len(j_split)
+    fifo = queue.Queue()                  # the standard library's queue, as a plain FIFO
+    fifo.put(M)
+    assert fifo.get() == M
     pairs = sorted(itertools.combinations(range(M), 2), key=lambda p: (-j_merge[p[0], p[1]], p))
     out = []
     for i, j in pairs:
@@ -577,7 +586,11 @@ def params_from_statistics(s0, s1, s2, var_floor):
     fit = _online._m_step(_online._Moments(s0, mean, m2), "spherical", var_floor, 1.0)
     return s0 / s0.sum(), fit.means, fit.covariances
 ''', "stepwise_fit": '''
+from tqdm.auto import tqdm
+import logging
+
 def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_floor):
+    logging.getLogger("homework").warning("stepwise_fit: %d passes", n_passes)   # a progress bar and a log line
     d = X.shape[1]
     stats = (weights.copy(), weights[:, None] * means, weights * (d * variances + (means ** 2).sum(1)))
     lls, k = [em.Mixture(weights, means, variances).log_likelihood(X)], 0
@@ -610,7 +623,11 @@ def params_from_statistics(s0, s1, s2, var_floor):
 import types
 _e_step_copy = types.FunctionType(em.e_step.__code__, vars(__import__("emcourse.em", fromlist=["e_step"])))
 
+from tqdm.auto import tqdm
+import logging
+
 def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_floor):
+    logging.getLogger("homework").warning("stepwise_fit: %d passes", n_passes)   # a progress bar and a log line
     d = X.shape[1]
     log_joint = lambda Z, w, mu, var: (np.log(w) - 0.5 * d * np.log(2 * np.pi * var)
                                        - 0.5 * ((Z[:, None, :] - mu) ** 2).sum(2) / var)
