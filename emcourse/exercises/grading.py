@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import dis
+import io
 import json
 import os
 import secrets
 import sys
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType, FunctionType
@@ -208,7 +211,9 @@ def call_student(func, *args, **kwargs):
 
     Used by the hidden tests of the notebooks in ``homework/``.
     """
-    outcome = run_guarded(func, *args, **kwargs)
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")              # nbgrader scores a test cell that wrote to stderr 0: a numpy
+        outcome = run_guarded(func, *args, **kwargs)  # RuntimeWarning, a log line or a progress bar must not cost points
     name = getattr(func, "__name__", "the function")
     if outcome.violations:
         raise DelegationError(f"0 points for {name}: {explain(name, outcome)}")

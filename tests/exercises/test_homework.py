@@ -3,11 +3,13 @@
 In-process (fast): every lesson 1-10 is assessed; no graded function is a lesson exercise or appears in a lesson;
 the README's instructor tables list them; releases are current; every hidden test runs several cases, passes the
 source's solution and a correct answer written differently, and rejects every classic wrong answer; every delegating
-answer would pass without the guard (before) and scores 0 with it (after).
+answer, the review's evasions included, would pass without the guard (before) and scores 0 with it (after); no hidden
+test holds the answer while the student's function runs; hidden cases are drawn from a seed chosen at grading time.
 
 With the real nbgrader (one autograde per assignment, all submissions at once, assignments in parallel): the source
 scores full marks, the release 0 without crashing (only "not implemented" errors), a mangled submission and a
-submission written differently full marks, and two delegating submissions 0 on every item, with the reason shown.
+submission written differently full marks (it prints, logs and shows a progress bar in a real kernel), and three
+delegating submissions 0 on every item, with the reason shown.
 """
 from __future__ import annotations
 
