@@ -7,6 +7,7 @@ lecture's ``emdemo`` data sets (slides 15-16). Introduced in ``notebooks/05_em_i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -116,12 +117,13 @@ def make_grid(n_per_cluster: int = 100, *, rng=0) -> Dataset:
     return Dataset("3 x 3 grid", X, labels, truth, "nine equal round clusters on a grid; local optima are common")
 
 
-DATASETS = {
+#: name -> data helper; read-only, so that ``load`` calls only the helpers above
+DATASETS = MappingProxyType({
     "well separated": make_well_separated,
     "overlapping": make_overlapping,
     "unequal and elongated": make_unequal_elongated,
     "3 x 3 grid": make_grid,
-}
+})
 
 
 def load(name: str, *, rng=0) -> Dataset:

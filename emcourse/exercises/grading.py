@@ -12,15 +12,25 @@ Used by the source notebooks in ``homework/`` (their hidden test cells); nothing
 * :func:`call_student` runs it under :mod:`emcourse.exercises.guard`: a function that delegates to the course's
   code (or to another solving library) raises :class:`DelegationError`, an ``AssertionError`` whose message says
   why, so nbgrader gives 0 for that item and shows the reason.
+* :func:`hidden_cases` gives each hidden test a random generator seeded **at grading time** (so no table of answers
+  built in an earlier cell can match the cases) and, when the test fails, names the seed so that the instructor can
+  repeat it (``EMCOURSE_HIDDEN_SEED=<seed>``). The tests call the student's function first and compute the reference
+  afterwards (:mod:`emcourse.exercises.references`), so no answer exists while the student's function runs.
 * :func:`assert_close` compares with a message that names the case.
 """
 from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import dis
+import io
 import json
+import os
+import secrets
 import sys
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from types import CodeType, FunctionType
 
@@ -201,7 +211,9 @@ def call_student(func, *args, **kwargs):
 
     Used by the hidden tests of the notebooks in ``homework/``.
     """
-    outcome = run_guarded(func, *args, **kwargs)
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")              # nbgrader scores a test cell that wrote to stderr 0: a numpy
+        outcome = run_guarded(func, *args, **kwargs)  # RuntimeWarning, a log line or a progress bar must not cost points
     name = getattr(func, "__name__", "the function")
     if outcome.violations:
         raise DelegationError(f"0 points for {name}: {explain(name, outcome)}")
@@ -238,6 +250,21 @@ def student_namespace(notebook) -> dict:
         except Exception:   # noqa: BLE001
             continue
     return scope
+
+
+@contextmanager
+def hidden_cases(name: str):
+    """A ``numpy.random.Generator`` for ``name``'s hidden cases, from a seed drawn now (or ``EMCOURSE_HIDDEN_SEED``).
+
+    Used by the hidden tests of the notebooks in ``homework/``. A failing test's message ends with the seed.
+    """
+    chosen = os.environ.get("EMCOURSE_HIDDEN_SEED", "").strip()
+    seed = int(chosen) if chosen else secrets.randbits(32)
+    try:
+        yield np.random.default_rng(seed)
+    except AssertionError as exc:
+        raise type(exc)(f"{exc} [{name}'s random cases used seed {seed}: set EMCOURSE_HIDDEN_SEED={seed} to repeat "
+                        "them]") from None
 
 
 def assert_close(got, expected, what: str, *, rtol: float = 1e-7, atol: float = 0.0) -> None:

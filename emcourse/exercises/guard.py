@@ -6,231 +6,122 @@ through :func:`run_guarded` (via ``checks._common.call``), and so do the hidden 
 What a graded function may use is **numpy, scipy.special, the Python standard library, the data helpers
 ``emcourse.datasets`` and the public checks** (``emcourse.exercises.checks.check_*``). The guard judges what the
 function *runs*, not what the notebook imports: while it runs, a profile hook (``sys.setprofile``, also set for
-threads it starts) sees every Python call and flags
+threads it starts) sees every Python call and an audit hook sees the interpreter's audited events. It flags
 
-* a call into emcourse's code from anything that is not emcourse's code itself: an import under any name,
-  ``from emcourse import *``, ``importlib``, ``__import__``, a method or property of an object the course built (a
-  data set's true ``Mixture``), a callback handed to numpy, or a check handed the course's function in place of
-  the student's. The data helpers and the checks are the two doors in: inside them the course may call itself;
-* a call into another library that solves things (scikit-learn, scipy outside ``scipy.special``, ...), and the
-  standard library's doors to other threads, processes and machines (``multiprocessing``, ``concurrent``, ...);
-* a copy of the course's code: a function whose bytecode, names and constants equal one of emcourse's
-  (``exec(inspect.getsource(...))``, code objects re-used or compiled under emcourse's file name);
-* switching the guard off (``sys.setprofile``/``settrace``), raw threads, work handed to a thread the notebook
-  started earlier, new processes, sockets, ``ctypes``, reading the course's source files;
+* a call into emcourse's code that the course did not make itself: an import under any name, a method of an object the
+  course built (a data set's true ``Mixture``), a callback handed to numpy, a check handed the course's function.
+  The public ``make_*``/``load`` of the data helpers, a data set's methods and the public ``check_*`` functions are
+  the doors; behind them the course may call only what its source names (:func:`_really_calls`), because a built-in
+  callable planted in an argument leaves no frame and would otherwise seem to be the course calling itself;
+* a rebound name of the course's modules or classes (:func:`_provenance.tampered`), at the start, at every door and
+  at the end of a guarded call;
+* a call into another library that solves things (scikit-learn, scipy outside ``scipy.special``, ...), also through an
+  allowed library used as a trampoline, and the standard library's doors to other processes and machines;
+* a look at the call stack, where the grading code keeps its variables (``sys._getframe``, ``inspect``, the frames
+  of tracebacks and generators, ``gc.get_referrers``/``get_objects``, ``sys._current_frames``);
+* starting a thread, and any live thread that the kernel's own libraries did not start, judged by the code it runs;
+  switching the guard off; new processes, sockets, ``ctypes``; reading the course's source files; code compiled under
+  a course file's name; a verbatim copy of a course function (bytecode-independent fingerprint: names, variables,
+  constants; an edited copy is not recognised);
 * a return value that would run code later (an object whose ``__array__`` or ``__eq__`` calls the course when
   the test looks at it): values are turned into plain numbers and arrays while the guard is still on.
 
-Every code object is classified once (by its file, and for emcourse by comparing its bytecode with a fresh
-compile of that file), so the hook costs a dictionary look-up per call. Limits: the guard watches this process;
-it cannot see a program the notebook left running elsewhere, and it does not defend a test against a notebook
-that rewrites numpy, the builtins or the grading code itself (that is tampering, visible in the submission;
-grade untrusted notebooks in a sandbox, as nbgrader's documentation advises).
+Every code object is classified once (:mod:`emcourse.exercises._provenance`), so the hook costs a dictionary look-up
+per call of code already judged quiet. Limits: the guard watches this process; it cannot see a program the notebook
+left running elsewhere, and it does not defend a test against a notebook that rewrites numpy, the builtins or the
+grading code itself (tampering, visible in the submission; grade untrusted notebooks in a sandbox, as nbgrader's
+documentation advises).
 """
 from __future__ import annotations
 
-import _queue
 import _socket
 import _thread
 import functools
 import os
 import sys
-import sysconfig
 import threading
 from dataclasses import dataclass, replace
-from types import CodeType, FunctionType, MethodType
+from types import FunctionType, MethodType
 
 import numpy as np
 
 from ..datasets import Dataset
 from ..mixture import Mixture
+from . import _provenance as P
+from ._provenance import COURSE, ENTRY, GUARD, LIB, SPOOF, STUDENT
 
 #: what a graded function may use, as the messages and the assignments say it
 ALLOWED = ("numpy, scipy.special, the Python standard library, emcourse.datasets and the public checks "
            "(emcourse.exercises.checks)")
 
-_PACKAGE = os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_HERE = os.path.realpath(os.path.abspath(__file__))
-_ENTRY_FILES = (os.path.join(_PACKAGE, "datasets.py"),)
-_CHECKS_DIR = os.path.join(_PACKAGE, "exercises", "checks")
-_STDLIB = tuple({os.path.realpath(p) + os.sep for p in (sysconfig.get_paths()["stdlib"], os.path.dirname(os.__file__))})
-_SITE = ("site-packages", "dist-packages")
-#: third-party packages a student's code may call directly (numpy, and what prints and runs cells)
+#: third-party packages a student's code may call directly (numpy, scipy.special, what prints, runs cells and shows
+#: progress bars)
 _ALLOWED_LIBS = frozenset({"numpy", "scipy.special", "ipykernel", "IPython", "traitlets", "tornado", "zmq",
-                           "jupyter_client", "jupyter_core", "comm", "debugpy", "_pytest", "pytest", "pluggy"})
+                           "jupyter_client", "jupyter_core", "comm", "debugpy", "_pytest", "pytest", "pluggy", "tqdm",
+                           "ipywidgets"})
+#: the packages whose threads may be running while a graded function runs: the kernel's own, and tqdm's monitor
+_KERNEL_LIBS = frozenset({"ipykernel", "IPython", "traitlets", "tornado", "zmq", "jupyter_client", "jupyter_core",
+                          "comm", "debugpy", "tqdm"})
 #: standard-library modules that hand work to other threads, processes or machines
-_FORBIDDEN_STD = frozenset({"multiprocessing", "concurrent", "subprocess", "asyncio", "queue", "socket", "ctypes",
+_FORBIDDEN_STD = frozenset({"multiprocessing", "concurrent", "subprocess", "asyncio", "socket", "ctypes",
                             "socketserver", "selectors", "ssl", "http", "urllib", "xmlrpc", "sched"})
+#: an allowed library may use these forbidden parts for its own harmless purposes (tqdm's write lock, which
+#: loky patches when scikit-learn was imported; scipy.special's array helpers)
+_BENIGN = frozenset({("tqdm", "std:multiprocessing"), ("std:multiprocessing", "joblib"), ("scipy.special", "scipy._lib")})
+#: methods datetime's C code calls on a tzinfo (the kernel stamps every message it sends with the time)
+_TZ_PROTOCOL = frozenset({"utcoffset", "dst", "tzname", "fromutc"})
 _PROCESS_EVENTS = ("os.system", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.startfile",
                    "subprocess.Popen", "pty.spawn")
 _NET_EVENTS = ("socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo")
+#: what hands a frame (and so the grading code's local variables) to the code that asks
+_FRAME_EVENTS = ("sys._getframe", "sys._current_frames", "gc.get_referrers", "gc.get_objects", "gc.get_referents")
+_FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
 _RAW_THREADS = {getattr(_thread, n, None) for n in ("start_new_thread", "start_joinable_thread")} - {None}
 _PROFILERS = {sys.setprofile, sys.settrace}
 _WATCHED_C = _PROFILERS | _RAW_THREADS
-_HANDOFF = (_queue.SimpleQueue, _socket.socket)
+_HANDOFF = (_socket.socket,)
 #: threading's own switches for the profile of new threads, and the start of a thread
 _THREAD_SWITCHES = {getattr(threading, n).__code__ for n in ("setprofile", "settrace", "setprofile_all_threads",
                                                              "settrace_all_threads") if hasattr(threading, n)}
 _THREAD_START = threading.Thread.start.__code__
-
-STUDENT, GUARD, ENTRY, COURSE, SPOOF, LIB = "student", "guard", "entry", "course", "spoof", "library"
+_LOCAL = P.LOCAL
 
 
 # --- where a piece of code comes from -------------------------------------------------------------------
 
-def _fingerprint(code: CodeType, place: bool) -> tuple:
-    """Exact (``place``: bytecode and first line, to tell the course's real code) or loose (names, variable names,
-    constants and arguments, whatever the file, line or context: to recognise a copy) description of a code object."""
-    consts = tuple(_fingerprint(c, place) if isinstance(c, CodeType) else (type(c).__name__, repr(c))
-                   for c in code.co_consts)
-    if place:
-        return (code.co_name, code.co_code, code.co_names, code.co_varnames, consts, code.co_firstlineno)
-    # names, variable names, constants and arguments, not the bytecode: the compiler picks LOAD_METHOD or LOAD_ATTR
-    # by context (a name imported in the same source or not), so a copy's bytecode may differ from the original's
-    return (code.co_name, code.co_names, code.co_varnames, consts, code.co_argcount, code.co_kwonlyargcount)
-
-
-def _all_codes(code: CodeType):
-    yield code
-    for c in code.co_consts:
-        if isinstance(c, CodeType):
-            yield from _all_codes(c)
-
-
-_FILE_CODES: dict = {}
-_LOCAL = threading.local()      # .internal: the guard itself is reading files (its audit hook stays quiet)
-
-
-def _file_codes(path: str) -> dict:
-    """Fingerprint (with line numbers) -> code object, for everything a fresh compile of ``path`` makes."""
-    if path not in _FILE_CODES:
-        _LOCAL.internal = True
-        try:
-            with open(path, "rb") as fh:
-                top = compile(fh.read(), path, "exec", dont_inherit=True)
-            _FILE_CODES[path] = {_fingerprint(c, True): c for c in _all_codes(top)}
-        except (OSError, SyntaxError, ValueError):
-            _FILE_CODES[path] = {}
-        finally:
-            _LOCAL.internal = False
-    return _FILE_CODES[path]
-
-
-_COPIES: dict = {}
-
-
-def _course_copies() -> dict:
-    """Fingerprint (without place) -> 'emcourse.module.function', for every non-trivial function of the course."""
-    if not _COPIES:
-        for root, _, files in os.walk(_PACKAGE):
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                if not name.endswith(".py") or path in _ENTRY_FILES or path == _HERE or root == _CHECKS_DIR:
-                    continue
-                for code in _file_codes(path).values():
-                    if not code.co_name.startswith("<") and len(code.co_names) + len(code.co_varnames) >= 6:
-                        _COPIES[_fingerprint(code, False)] = _describe(code)
-        _COPIES.setdefault(None, "")
-    return _COPIES
-
-
-def _describe(code: CodeType) -> str:
-    if code.co_filename.startswith("<"):
-        return f"a method the course's classes have ({getattr(code, 'co_qualname', code.co_name).split('.')[-1]})"
-    path = os.path.realpath(code.co_filename)
-    module = os.path.relpath(path, os.path.dirname(_PACKAGE))[:-3].replace(os.sep, ".").replace(".__init__", "")
-    return f"{module}.{getattr(code, 'co_qualname', code.co_name)}"
-
-
-_GENERATED: dict = {}     # id(code) -> (code, ENTRY or COURSE) for dataclass-made methods of emcourse classes
-_SEEN_MODULES: set = set()
-
-
-def _learn_generated_methods() -> None:
-    """Remember the methods that dataclasses write (file "<string>") for the classes of emcourse's modules."""
-    for name, module in list(sys.modules.items()):
-        if name in _SEEN_MODULES or not (name == "emcourse" or name.startswith("emcourse.")) or module is None:
-            continue
-        _SEEN_MODULES.add(name)
-        path = os.path.realpath(getattr(module, "__file__", "") or "")
-        kind = (ENTRY if path in _ENTRY_FILES or os.path.dirname(path) == _CHECKS_DIR else
-                GUARD if path == _HERE else COURSE)
-        for obj in list(vars(module).values()):
-            if isinstance(obj, type) and getattr(obj, "__module__", None) == name:
-                for attr in vars(obj).values():
-                    func = getattr(attr, "__func__", attr)
-                    while func is not None:              # dataclass's __repr__ hides inside reprlib's wrapper
-                        code = getattr(func, "__code__", None)
-                        if isinstance(code, CodeType) and code.co_filename.startswith("<"):
-                            _GENERATED[id(code)] = (code, kind)
-                        func = getattr(func, "__wrapped__", None)
+def _allowed_lib(detail: str) -> bool:
+    return detail in _ALLOWED_LIBS or (detail.startswith("std:") and detail[4:] not in _FORBIDDEN_STD)
 
 
 _ZONES: dict = {}   # id(code) -> (code, kind, detail, quiet); by identity: equal code objects may come from elsewhere
 
 
-def _zone(code: CodeType) -> tuple:
-    """(kind, detail) of a code object, cached: detail is the package of a library, the copied name of a copy."""
+def _zone(code) -> tuple:
+    """(kind, detail) of a code object, cached (see :mod:`emcourse.exercises._provenance`)."""
     hit = _ZONES.get(id(code))
     if hit is None or hit[0] is not code:
-        kind, detail = _classify(code)
-        quiet = (kind in (GUARD, ENTRY) or (kind == STUDENT and not detail) or (
-            kind == LIB and (detail in _ALLOWED_LIBS or (detail.startswith("std:") and detail[4:] not in _FORBIDDEN_STD))
-            and code is not _THREAD_START and all(code is not c for c in _THREAD_SWITCHES)))
+        kind, detail = P.classify(code)
+        quiet = (kind == GUARD or (kind == STUDENT and not detail) or (
+            kind == LIB and _allowed_lib(detail) and code is not _THREAD_START
+            and all(code is not c for c in _THREAD_SWITCHES)))
         hit = _ZONES[id(code)] = (code, kind, detail, quiet)
     return hit[1], hit[2]
 
 
-def _classify(code: CodeType) -> tuple:
-    filename = code.co_filename
-    if filename.startswith("<frozen"):
-        return (LIB, "std:importlib")
-    if filename.startswith("<"):
-        hit = _GENERATED.get(id(code))
-        if hit is not None and hit[0] is code:
-            return (hit[1], None)
-        return (STUDENT, _course_copies().get(_fingerprint(code, False)))
-    path = os.path.realpath(filename)
-    if path.startswith(_PACKAGE + os.sep):
-        if _fingerprint(code, True) not in _file_codes(path):
-            return (SPOOF, path)
-        if path == _HERE:
-            return (GUARD, None)
-        if path in _ENTRY_FILES or (os.path.dirname(path) == _CHECKS_DIR and code.co_name.startswith("check_")):
-            return (ENTRY, None)
-        return (COURSE, None)
-    parts = path.split(os.sep)
-    for marker in _SITE:
-        if marker in parts:
-            rest = parts[parts.index(marker) + 1:]
-            package = rest[0][:-3] if rest[0].endswith(".py") else rest[0]
-            if package == "scipy" and len(rest) > 1 and rest[1] in ("special", "_lib"):
-                package = "scipy.special"
-            return (LIB, package)
-    for prefix in _STDLIB:
-        if path.startswith(prefix):
-            top = path[len(prefix):].split(os.sep)[0]
-            return (LIB, "std:" + (top[:-3] if top.endswith(".py") else top))
-    return (STUDENT, _course_copies().get(_fingerprint(code, False)))
-
-
-def _genuine_library(code: CodeType) -> bool:
-    """A library frame really runs the library's file (not code compiled under its name by a notebook)."""
-    if code.co_filename.startswith("<frozen"):
-        return True
-    return _fingerprint(code, True) in _file_codes(os.path.realpath(code.co_filename))
-
-
-def _effective_caller(frame) -> str:
-    """The kind of the nearest frame, going up from ``frame``, that is not a (genuine) library frame."""
+def _effective(frame):
+    """(the nearest frame from ``frame`` up that is not a genuine library frame, or None; its kind)."""
     while frame is not None:
         kind, _ = _zone(frame.f_code)
         if kind != LIB:
-            return kind
-        if not _genuine_library(frame.f_code):
-            return SPOOF
+            return frame, kind
+        if not P.genuine(frame.f_code):
+            return frame, SPOOF
         frame = frame.f_back
-    return STUDENT
+    return None, STUDENT
+
+
+def _effective_caller(frame) -> str:
+    return _effective(frame)[1]
 
 
 # --- the hooks ------------------------------------------------------------------------------------------------
@@ -244,54 +135,94 @@ def _flag(message: str) -> None:
             session.append(message)
 
 
-def _course_entry_allowed(caller) -> bool:
-    if caller is None:
-        return False
-    kind, _ = _zone(caller.f_code)
-    if kind in (COURSE, ENTRY):
+def _dunder(code) -> bool:
+    name = code.co_name
+    return name.startswith("__") and name.endswith("__") and name != "__call__"
+
+
+def _really_calls(frame, callee) -> bool:
+    """The course's code running in ``frame`` calls ``callee`` because its source says so: the callee is named in that
+    file (a function, a method, a dispatch table's entry), nested in it, a dunder Python calls implicitly, or a
+    callable the frame holds in a variable (a callback handed to a shared loop). Not because a built-in callable
+    planted in an argument (a ``functools.partial`` as ``__lt__``, ``rng.permutation`` or a check's global) was
+    made to call it on a notebook's behalf: C callables leave no frame, so that call seems to come from the course."""
+    words = P.vocabulary(os.path.realpath(frame.f_code.co_filename))
+    if _dunder(callee) or callee.co_name in words or not words.isdisjoint(P.aliases(callee)):
         return True
-    return kind == LIB and _effective_caller(caller) in (COURSE, ENTRY)
+    if callee.co_filename.startswith("<") or callee.co_name.startswith("<"):
+        return True                             # dataclass-made methods, lambdas and comprehensions of the course
+    for value in list(frame.f_locals.values()):
+        if callable(value) and _callable_code(value) is callee:
+            return True
+    return False
 
 
-def _library_entry_allowed(package: str, caller) -> bool:
+def _course_call_allowed(frame) -> bool:
+    """May the course's code object of ``frame`` run here? Only if the course (or a door) really calls it."""
+    effective, kind = _effective(frame.f_back)
+    if kind in (COURSE, ENTRY):
+        return _really_calls(effective, frame.f_code)
+    if kind == GUARD:                                       # the guard only copies values (dataclasses.replace)
+        return _dunder(frame.f_code)
+    return False
+
+
+def _library_call_allowed(package: str, frame) -> bool:
+    """May code of the forbidden library ``package`` run here? For the course, for itself, never for a notebook."""
+    caller = frame.f_back
     if caller is None:
         return False
     kind, caller_package = _zone(caller.f_code)
-    if kind in (COURSE, ENTRY):
+    if kind in (COURSE, ENTRY, GUARD):
         return True
     if kind != LIB:
         return False
-    if caller_package == package or (caller_package in _ALLOWED_LIBS and caller_package not in ("numpy", "scipy.special")):
+    if caller_package == package and P.genuine(caller.f_code):
+        return True                                       # the library's own internals, once it was entered
+    if (caller_package, package) in _BENIGN:
         return True
-    if not caller_package.startswith("std:") and caller_package not in ("numpy", "scipy.special"):
-        return True                                       # one solving library calling another
-    if package.startswith("scipy") and caller_package == "scipy.special":
-        return True                                       # scipy.special's own helpers
+    if caller_package in _KERNEL_LIBS or caller_package.startswith("std:"):
+        name = frame.f_code.co_name           # the kernel or the standard library using it for its own purposes:
+        if ((name.startswith("__") and name.endswith("__") and name != "__call__") or name in _TZ_PROTOCOL
+                or name in P.vocabulary(os.path.realpath(caller.f_code.co_filename))):
+            return True                       # logging's current_process(), print's tzinfo.utcoffset(), ...
     return _effective_caller(caller) in (COURSE, ENTRY)
+
+
+def _thread_allowed(thread) -> bool:
+    origin = _thread_origin(thread)
+    return origin in _KERNEL_LIBS
 
 
 def _on_call(frame) -> None:
     code = frame.f_code
     kind, detail = _zone(code)
-    if code is _THREAD_START or any(code is c for c in _THREAD_SWITCHES):
+    if code is _THREAD_START:
+        thread = frame.f_locals.get("self")
+        if _effective_caller(frame.f_back) in (COURSE, ENTRY) or _thread_allowed(thread):
+            return
+        _flag("it starts a thread")
+    elif any(code is c for c in _THREAD_SWITCHES):
         if _zone(frame.f_back.f_code)[0] == GUARD or _effective_caller(frame.f_back) in (COURSE, ENTRY):
             return
-        _flag("it starts a thread" if code is _THREAD_START else
-              f"it called threading.{code.co_name}, which would switch the grading guard off in new threads")
+        _flag(f"it called threading.{code.co_name}, which would switch the grading guard off in new threads")
     elif kind == STUDENT:
         if detail:
             _flag(f"it runs a copy of the course's {detail}")
     elif kind == SPOOF:
-        _flag(f"it runs code compiled under the name of the course's file {os.path.relpath(detail, _PACKAGE)}")
-    elif kind == COURSE:
-        if not _course_entry_allowed(frame.f_back):
-            _flag(f"it called {_describe(code)}")
+        _flag(f"it runs code compiled under the name of the course's file {os.path.relpath(detail, P.PACKAGE)}")
+    elif kind in (COURSE, ENTRY):
+        if kind == COURSE and not _course_call_allowed(frame):
+            _flag(f"it called {P.describe(code)}")
+        elif kind == ENTRY:
+            for message in P.tampered():
+                _flag(message)
     elif kind == LIB:
-        if detail in _ALLOWED_LIBS or (detail.startswith("std:") and detail[4:] not in _FORBIDDEN_STD):
+        if _allowed_lib(detail):
             return
-        if not _library_entry_allowed(detail, frame.f_back):
+        if not _library_call_allowed(detail, frame):
             what = detail[4:] if detail.startswith("std:") else detail
-            _flag(f"it called {what} ({getattr(code, 'co_qualname', code.co_name)})")
+            _flag(f"it called {what} ({P.qualname(code)})")
 
 
 def _on_c_call(frame, func) -> None:
@@ -301,7 +232,7 @@ def _on_c_call(frame, func) -> None:
     elif func in _RAW_THREADS and kind != LIB:
         _flag("it starts a thread with _thread, out of the guard's sight")
     elif kind in (STUDENT, SPOOF) and isinstance(getattr(func, "__self__", None), _HANDOFF):
-        _flag("it hands work to another thread or process (a queue or a socket)")
+        _flag("it hands work to another process (a socket)")
 
 
 def _hook(frame, event, arg):
@@ -318,6 +249,26 @@ def _hook(frame, event, arg):
         _flag(f"the guard could not classify a call ({type(exc).__name__}: {exc})")
 
 
+def _frame_grab(frame) -> bool:
+    """Did the notebook's code ask for a frame (directly, or through inspect or traceback's frame walkers)?"""
+    kind, detail = _zone(frame.f_code)
+    if kind in (STUDENT, SPOOF):
+        return True
+    if kind == LIB and (detail == "std:inspect" or frame.f_code.co_name in ("walk_stack", "walk_tb")):
+        while frame is not None and _zone(frame.f_code) == (LIB, detail):
+            frame = frame.f_back
+        return frame is not None and _zone(frame.f_code)[0] in (STUDENT, SPOOF)
+    return False
+
+
+def _calling_frame():
+    _LOCAL.internal = True
+    try:
+        return sys._getframe(2)
+    finally:
+        _LOCAL.internal = False
+
+
 def _audit(event: str, args) -> None:
     if not _SESSIONS or getattr(_LOCAL, "internal", False):
         return
@@ -331,13 +282,22 @@ def _audit(event: str, args) -> None:
         _flag(f"it uses ctypes ({event})")
     elif event in ("sys.setprofile", "sys.settrace"):
         _flag(f"it called {event}, which would switch the grading guard off")
+    elif event in _FRAME_EVENTS or (event == "object.__getattr__" and len(args) > 1 and args[1] in _FRAME_ATTRS):
+        frame = _calling_frame()
+        what = event if event != "object.__getattr__" else f"the {args[1]} of {type(args[0]).__name__}"
+        if event.startswith("gc.") or event == "sys._current_frames":
+            grab = _effective_caller(frame) in (STUDENT, SPOOF)
+        else:
+            grab = _frame_grab(frame)
+        if grab:
+            _flag(f"it reaches into the call stack ({what}), where the grading code keeps its variables")
     elif event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
         path = os.path.realpath(os.fsdecode(args[0]))
-        if path.startswith(_PACKAGE + os.sep) and _effective_caller(sys._getframe(1)) in (STUDENT, SPOOF, GUARD):
-            _flag(f"it reads the course's source file {os.path.relpath(path, _PACKAGE)}")
+        if path.startswith(P.PACKAGE + os.sep) and _effective_caller(_calling_frame()) in (STUDENT, SPOOF, GUARD):
+            _flag(f"it reads the course's source file {os.path.relpath(path, P.PACKAGE)}")
     elif event == "compile" and len(args) > 1 and isinstance(args[1], str) and not args[1].startswith("<"):
         path = os.path.realpath(args[1])
-        if path.startswith(_PACKAGE + os.sep) or any(m in path.split(os.sep) for m in _SITE):
+        if path.startswith(P.PACKAGE + os.sep) or any(m in path.split(os.sep) for m in ("site-packages", "dist-packages")):
             source = args[0] if isinstance(args[0], (str, bytes)) else None
             _LOCAL.internal = True
             try:
@@ -435,26 +395,63 @@ def _callable_code(func):
         func = func.func
     func = getattr(func, "__func__", func)
     code = getattr(func, "__code__", None)
-    if code is None and not isinstance(func, (FunctionType, MethodType)) and callable(func):
+    if code is None and not isinstance(func, (FunctionType, MethodType, type)) and callable(func):
         call = getattr(type(func), "__call__", None)
         code = getattr(getattr(call, "__func__", call), "__code__", None)
     return code
 
 
+def _thread_code(thread):
+    """The code object a thread runs (None for a built-in callable, which may call anything, or no target)."""
+    run = getattr(type(thread), "run", None)
+    if run is not threading.Thread.run and run is not getattr(threading.Timer, "run", None):
+        return getattr(run, "__code__", None)
+    entry = getattr(thread, "function", None) if isinstance(thread, threading.Timer) else getattr(thread, "_target", None)
+    return _callable_code(entry) if entry is not None else None
+
+
+def _thread_origin(thread) -> str:
+    """Where the code a thread runs comes from: a library's package, or a zone (student, course, ...)."""
+    code = _thread_code(thread)
+    if code is None:
+        return "built-in"
+    kind, detail = _zone(code)
+    return detail if kind == LIB else kind
+
+
+def _outermost_origin(frame) -> str:
+    while frame.f_back is not None:
+        frame = frame.f_back
+    kind, detail = _zone(frame.f_code)
+    return detail if kind == LIB else kind
+
+
 def _suspect_threads() -> list:
-    """Threads started earlier by the notebook (or running the course) that could do the work unseen."""
-    out = []
+    """Every live thread that the kernel's own libraries did not start (judged by the code it runs): a thread the
+    notebook started earlier could do the work unseen, whatever its target looks like."""
+    out, known = [], set()
+    current, main = threading.current_thread(), threading.main_thread()
     for t in threading.enumerate():
-        if t is threading.current_thread() or not t.is_alive():
+        known.add(t.ident)
+        if t is current or t is main or not t.is_alive() or isinstance(t, threading._DummyThread):
             continue
-        entries = [e for e in (getattr(t, "_target", None), getattr(t, "function", None)) if e is not None]
-        entries += [a for a in (getattr(t, "_args", ()) or ()) if callable(a)]
-        for entry in entries or [type(t).run]:
-            code = _callable_code(entry)
-            if code is None and getattr(entry, "__module__", None) == "builtins":
-                out.append(f"a thread the notebook started ({t.name}) runs {entry.__name__}() while the function runs")
-            elif code is not None and _zone(code)[0] in (STUDENT, SPOOF, COURSE):
-                out.append(f"a thread the notebook started ({t.name}) runs {code.co_name}() while the function runs")
+        origin = _thread_origin(t)
+        if origin not in _KERNEL_LIBS:
+            code = _thread_code(t)
+            what = f"{code.co_name}()" if code is not None else "a built-in callable"
+            out.append(f"a thread the notebook started earlier ({t.name}, running {origin} code: {what}) is alive "
+                       "while the function runs")
+    _LOCAL.internal = True
+    try:
+        frames = sys._current_frames()
+    finally:
+        _LOCAL.internal = False
+    for ident, frame in frames.items():
+        dummy = isinstance(threading._active.get(ident), threading._DummyThread)
+        if ident != current.ident and ident != main.ident and (ident not in known or dummy):
+            origin = _outermost_origin(frame)
+            if origin not in _KERNEL_LIBS:
+                out.append(f"a thread started outside threading (running {origin} code) is alive while the function runs")
     return out
 
 
@@ -480,13 +477,12 @@ def run_guarded(func, /, *args, **kwargs) -> Outcome:
         ``value`` is the result made plain (numbers, strings, tuples, lists, dicts, numpy arrays) while the guard
         was still on; ``violations`` says, one sentence each, what the function used that it may not.
     """
-    _learn_generated_methods()
+    P.learn_generated_methods()
     messages: list = []
     outer = not _SESSIONS
     if outer:
-        messages += _suspect_threads()
-        if any(globals().get(name) is None or getattr(globals()[name], "__code__", None) is not code
-               for name, code in _ORIGINAL_CODES.items()):
+        messages += _suspect_threads() + P.tampered()
+        if any(vars(module).get(name) is not value for (module, name), value in _ORIGINAL.items()):
             messages.append("the grading guard itself was changed by the notebook")
     before = set(threading.enumerate())
     previous = (sys.getprofile(), threading.getprofile() if hasattr(threading, "getprofile") else None)
@@ -498,7 +494,11 @@ def run_guarded(func, /, *args, **kwargs) -> Outcome:
             if sys.getprofile() is not _hook:
                 messages.append("the grading guard could not be switched on")
         try:
-            value = _materialise(func(*args, **kwargs))
+            value = func(*args, **kwargs)
+            if outer:
+                for message in P.tampered():
+                    _flag(message)
+            value = _materialise(value)
         except Exception as exc:                      # noqa: BLE001 - the caller decides what a failure means
             error = exc
     finally:
@@ -513,7 +513,7 @@ def run_guarded(func, /, *args, **kwargs) -> Outcome:
             finally:
                 _LOCAL.internal = False
         del _SESSIONS[next(i for i, s in enumerate(_SESSIONS) if s is messages)]
-    left = [t.name for t in threading.enumerate() if t not in before and t.is_alive()]
+    left = [t.name for t in threading.enumerate() if t not in before and t.is_alive() and not _thread_allowed(t)]
     if left:
         messages.append(f"it leaves threads running ({', '.join(left)})")
     return Outcome(value, error, tuple(messages))
@@ -529,5 +529,6 @@ def explain(name: str, outcome: Outcome) -> str:
             "with numpy.")
 
 
-_ORIGINAL_CODES = {name: obj.__code__ for name, obj in list(globals().items())
-                   if isinstance(obj, FunctionType) and obj.__module__ == __name__}
+#: every function and table of the guard and of _provenance, to notice a notebook that rebinds one
+_ORIGINAL = {(module, name): value for module in (sys.modules[__name__], P) for name, value in list(vars(module).items())
+             if isinstance(value, (FunctionType, frozenset, tuple, set, str)) and not name.startswith("__")}

@@ -13,7 +13,8 @@ ALTERNATIVE = {
     # --- hw1 ---
     "mixture_cdf": '''
 def mixture_cdf(x, weights, means, sigmas):
-    """F(x), one component at a time, with helpers defined in a cell further down."""
+    """F(x), one component at a time, with helpers defined in a cell further down (and a debugging print)."""
+    print("mixture_cdf: evaluating", len(x), "points")
     out = np.zeros(len(x))
     for w, m, s in zip(weights, means, sigmas):
         out += w * normal_cdf((np.asarray(x, dtype=float) - m) / s)
@@ -51,8 +52,7 @@ def diag_log_density(X, weights, means, variances):
 softmax = lambda g: np.exp(g - g.max()) / np.exp(g - g.max()).sum()
 
 def _responsibilities(X, w, mu, var):
-    d = X.shape[1]
-    a = np.log(w) - 0.5 * d * np.log(2 * np.pi * var) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var
+    a = np.log(w) - 0.5 * np.log(2 * np.pi * var).sum(-1) - 0.5 * ((X[:, None, :] - mu) ** 2 / var).sum(-1)
     a = a - a.max(axis=1, keepdims=True)
     r = np.exp(a)
     return r / r.sum(axis=1, keepdims=True)
@@ -61,41 +61,52 @@ def softmax_descent_step(X, gammas, means, log_sigmas, learning_rate):
     w, var = softmax(gammas), np.exp(log_sigmas) ** 2
     R = _responsibilities(X, w, means, var)
     new_g, new_mu, new_s = gammas.copy(), means.copy(), log_sigmas.copy()
-    N, d = X.shape
+    N = X.shape[0]
     for j in range(len(w)):
         r, diff = R[:, j], X - means[j]
         new_g[j] -= learning_rate * (N * w[j] - r.sum())
         new_mu[j] += learning_rate * (r[:, None] * diff).sum(axis=0) / var[j]
-        new_s[j] -= learning_rate * (d * r.sum() - (r * (diff ** 2).sum(axis=1)).sum() / var[j])
+        new_s[j] -= learning_rate * (r.sum() - (r[:, None] * diff ** 2).sum(axis=0) / var[j])
     return new_g, new_mu, new_s
 ''',
     "descent_energies": '''
 def descent_energies(X, gammas, means, log_sigmas, learning_rate, n_steps):
-    params, energies = (gammas, means, log_sigmas), []
-    while True:
-        energies.append(energy_of(X, *params))
-        if len(energies) > n_steps:
-            return np.array(energies)
-        params = softmax_descent_step(X, *params, learning_rate)
+    params, rate = (gammas, means, log_sigmas), learning_rate
+    energies = [energy_of(X, *params)]
+    while len(energies) <= n_steps:
+        tries = 0
+        while True:
+            trial = softmax_descent_step(X, *params, rate)
+            e = energy_of(X, *trial)
+            if not (e > energies[-1] or math.isnan(e)):
+                params = trial
+                break
+            rate *= 0.5
+            tries += 1
+            if tries == MAX_HALVINGS:
+                e = energies[-1]
+                break
+        energies.append(e)
+    return np.array(energies)
 ''',
     # --- hw3 ---
     "diag_m_step": '''
 def diag_m_step(X, resp, var_floor):
     N, d = X.shape
     M = resp.shape[1]
-    weights, means, variances = np.empty(M), np.empty((M, d)), np.empty((M, d))
+    weights, means, pooled = np.empty(M), np.empty((M, d)), np.zeros(d)
     for j in range(M):
         r = resp[:, j]
         n_j = r.sum()
         weights[j] = n_j / N
         means[j] = (r[:, None] * X).sum(axis=0) / n_j
-        variances[j] = (r[:, None] * (X - means[j]) ** 2).sum(axis=0) / n_j + var_floor
-    return weights, means, variances
+        pooled += (r[:, None] * (X - means[j]) ** 2).sum(axis=0)
+    return weights, means, pooled / N + var_floor
 ''',
     "diag_em": '''
 def _e_step(X, weights, means, variances):
     d = X.shape[1]
-    a = (np.log(weights) - 0.5 * d * np.log(2 * np.pi) - 0.5 * np.log(variances).sum(1)
+    a = (np.log(weights) - 0.5 * d * np.log(2 * np.pi) - 0.5 * np.log(variances).sum()
          - 0.5 * ((X[:, None, :] - means) ** 2 / variances).sum(2))
     log_p = scipy.special.logsumexp(a, axis=1)
     return np.exp(a - log_p[:, None]), log_p.sum()
@@ -113,7 +124,7 @@ def diag_em(X, weights, means, variances, tol, max_iter, var_floor):
 ''',
     "bic_score": '''
 def bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type):
-    p = n_components * (n_features + PER_COMPONENT[covariance_type](n_features)) + n_components - 1
+    p = n_components * n_features + COVARIANCE_COUNT[covariance_type](n_components, n_features) + n_components - 1
     return -2.0 * log_likelihood + p * math.log(n_samples)
 ''',
     # --- hw4 ---
@@ -140,13 +151,17 @@ def _batches(N, m):
         yield slice(start, start + m)
         start += m
 
+from tqdm.auto import tqdm
+import logging
+
 def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_floor):
+    logging.getLogger("homework").warning("stepwise_fit: %d passes", n_passes)   # a progress bar and a log line
     d = X.shape[1]
     stats = [weights, weights[:, None] * means, weights * (d * variances + (means ** 2).sum(1))]
     params = (weights, means, variances)
     lls = [total_log_likelihood(X, *params)]
     steps = 0
-    for _ in range(n_passes):
+    for _ in tqdm(range(n_passes), desc="passes", leave=False):
         for part in _batches(len(X), batch_size):
             B = X[part]
             a = log_joint(B, *params)
@@ -162,9 +177,11 @@ def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_
     "artmap_log_choice": '''
 def artmap_log_choice(A, means, sigmas, counts, sigma_floor):
     out = np.empty((len(A), len(means)))
-    for j, (mu, sig, n) in enumerate(zip(means, sigmas, counts)):
-        s = np.where(sig > sigma_floor, sig, sigma_floor)
-        out[:, j] = math.log(n) - np.sum(np.log(s)) - 0.5 * np.sum(((A - mu) / s) ** 2, axis=1)
+    for i, a in enumerate(A):
+        seen = [k for k in range(len(a)) if not math.isnan(a[k])]
+        for j, (mu, sig, n) in enumerate(zip(means, sigmas, counts)):
+            s = np.where(sig > sigma_floor, sig, sigma_floor)
+            out[i, j] = math.log(n) - sum(math.log(s[k]) + 0.5 * ((a[k] - mu[k]) / s[k]) ** 2 for k in seen)
     return out
 ''',
     "artmap_vote": '''
@@ -173,7 +190,8 @@ def artmap_vote(A, means, sigmas, counts, labels, rho, sigma_floor):
     s = np.maximum(sigmas, sigma_floor)
     out = []
     for i, a in enumerate(A):
-        G = np.exp(-0.5 * (((a - means) / s) ** 2).sum(axis=1))
+        ok = ~np.isnan(a)
+        G = np.exp(-0.5 * (((a[ok] - means[:, ok]) / s[:, ok]) ** 2).sum(axis=1))
         voters = [j for j in range(len(means)) if G[j] > rho] or list(range(len(means)))
         top = max(log_g[i, j] for j in voters)
         votes = {}
@@ -216,9 +234,13 @@ def smem_reinit(weights, means, covariances, triple, offsets):
 ''',
     "smem_candidates": '''
 import itertools
+import queue
 
 def smem_candidates(j_merge, j_split, c_max):
     M = len(j_split)
+    fifo = queue.Queue()                  # the standard library's queue, as a plain FIFO
+    fifo.put(M)
+    assert fifo.get() == M
     pairs = sorted(itertools.combinations(range(M), 2), key=lambda p: (-j_merge[p[0], p[1]], p))
     out = []
     for i, j in pairs:
@@ -255,15 +277,19 @@ normal_cdf = lambda z: 0.5 * (1 + scipy.special.erf(z / SQRT2))
 LOG_2PI = math.log(2 * math.pi)
 ''',
     "hw2_gradient_descent": '''
+import math
+MAX_HALVINGS = 60
+
 def energy_of(X, gammas, means, log_sigmas):
-    d, var = X.shape[1], np.exp(2 * log_sigmas)
-    a = (gammas - scipy.special.logsumexp(gammas) - 0.5 * d * np.log(2 * np.pi * var)
-         - 0.5 * ((X[:, None, :] - means) ** 2).sum(2) / var)
+    var = np.exp(2 * log_sigmas)
+    a = (gammas - scipy.special.logsumexp(gammas) - 0.5 * np.log(2 * np.pi * var).sum(1)
+         - 0.5 * ((X[:, None, :] - means) ** 2 / var).sum(2))
     return -scipy.special.logsumexp(a, axis=1).sum()
 ''',
     "hw3_diagonal_em": '''
 import math
-PER_COMPONENT = {"spherical": lambda d: 1, "diag": lambda d: d, "full": lambda d: d * (d + 1) // 2}
+COVARIANCE_COUNT = {"spherical": lambda M, d: M, "diag": lambda M, d: M * d, "full": lambda M, d: M * d * (d + 1) // 2,
+                    "tied_diag": lambda M, d: d}
 ''',
     "hw4_stepwise_em": '''
 STEP = lambda k, alpha: (k + 2.0) ** -alpha
@@ -301,21 +327,22 @@ WRONG = {
     "softmax_descent_step": [
         ("ascent", "return (gammas - learning_rate * grad_gammas, means - learning_rate * grad_means,\n        log_sigmas - learning_rate * grad_log_sigmas)", "return (gammas + learning_rate * grad_gammas, means + learning_rate * grad_means,\n        log_sigmas + learning_rate * grad_log_sigmas)", "uphill"),
         ("gamma without P_j", "grad_gammas = N * weights - n_j", "grad_gammas = -n_j", "not -N_j alone"),
-        ("1-D formula in d dimensions", "grad_log_sigmas = d * n_j", "grad_log_sigmas = n_j", "with d, not 1"),
-        ("dE/dsigma, not dE/ds", "grad_log_sigmas = d * n_j - (resp * sq).sum(axis=0) / variances", "grad_log_sigmas = d * n_j / np.exp(log_sigmas) - (resp * sq).sum(axis=0) / np.exp(3 * log_sigmas)", "chain rule"),
+        ("the spherical formula", 'grad_log_sigmas = n_j[:, None] - np.einsum("nm,nmd->md", resp, sq) / variances', 'grad_log_sigmas = np.repeat(X.shape[1] * n_j[:, None] - (np.einsum("nm,nmd->md", resp, sq) / variances).sum(axis=1, keepdims=True), X.shape[1], axis=1)', "spherical formula"),
+        ("dE/dsigma, not dE/ds", 'grad_log_sigmas = n_j[:, None] - np.einsum("nm,nmd->md", resp, sq) / variances', 'grad_log_sigmas = n_j[:, None] / np.exp(log_sigmas) - np.einsum("nm,nmd->md", resp, sq) / np.exp(3 * log_sigmas)', "chain rule"),
         ("slide 9's sign", "grad_means = (n_j[:, None] * means - resp.T @ X)", "grad_means = (resp.T @ X - n_j[:, None] * means)", "slide 9"),
     ],
     "descent_energies": [
-        ("log L, not E", "energies.append(-scipy", "energies.append(scipy", "sign is flipped"),
-        ("per sample", "energies.append(-scipy.special.logsumexp(a, axis=1).sum())", "energies.append(-scipy.special.logsumexp(a, axis=1).mean())", "per sample"),
-        ("no update", "gammas, means, log_sigmas = softmax_descent_step", "_unused = softmax_descent_step", "never change"),
+        ("log L, not E", "return np.array(energies)", "return -np.array(energies)", "sign is flipped"),
+        ("per sample", "return -scipy.special.logsumexp(a, axis=1).sum()", "return -scipy.special.logsumexp(a, axis=1).mean()", "per sample"),
+        ("no safeguard", "if e_new <= energies[-1]:", "if True:", "plain steps"),
+        ("rate reset every step", "for _ in range(n_steps):\n    for _ in range(60):", "for _ in range(n_steps):\n    eta = learning_rate\n    for _ in range(60):", "not reset"),
     ],
     "diag_m_step": [
-        ("unbiased variance", "/ n_j[:, None]   # centred", "/ (n_j[:, None] - 1)   # centred", "unbiased"),
-        ("uncentred", 'variances = np.einsum("nk,nkd->kd", resp, (X[:, None, :] - means) ** 2) / n_j[:, None]', "variances = (resp.T @ X ** 2) / n_j[:, None] - means ** 2", "cancels catastrophically"),
+        ("unbiased variance", "return n_j / len(X), means, spread / len(X) + var_floor", "return n_j / len(X), means, spread / (len(X) - 1) + var_floor", "unbiased"),
+        ("uncentred", 'spread = np.einsum("nk,nkd->d", resp, (X[:, None, :] - means) ** 2)', 'spread = resp.sum(1) @ X ** 2 - (n_j[:, None] * means ** 2).sum(0)', "cancels catastrophically"),
         ("weights are counts", "return n_j / len(X)", "return n_j", "P_j = N_j / N"),
-        ("floor clipped", "variances + var_floor", "np.maximum(variances, var_floor)", "do not clip"),
-        ("averaged over features", "return n_j / len(X), means, variances + var_floor", "return n_j / len(X), means, np.repeat(variances.mean(1, keepdims=True), X.shape[1], 1) + var_floor", "do not average"),
+        ("floor clipped", "spread / len(X) + var_floor", "np.maximum(spread / len(X), var_floor)", "do not clip"),
+        ("components averaged equally", "spread / len(X) + var_floor", '(np.einsum("nk,nkd->kd", resp, (X[:, None, :] - means) ** 2) / n_j[:, None]).mean(0) + var_floor', "pool them by their counts"),
     ],
     "diag_em": [
         ("total tolerance", "abs(log_likelihoods[-1] - log_likelihoods[-2]) / N < tol", "abs(log_likelihoods[-1] - log_likelihoods[-2]) < tol", "per sample"),
@@ -324,7 +351,8 @@ WRONG = {
     ],
     "bic_score": [
         ("M weights", "+ (M - 1)", "+ M", "M - 1"),
-        ("d^2 covariance", '"full": d * (d + 1) // 2', '"full": d * d', "d (d + 1) / 2"),
+        ("d^2 covariance", '"full": M * d * (d + 1) // 2', '"full": M * d * d', "d (d + 1) / 2"),
+        ("tied counted per component", '"tied_diag": d}', '"tied_diag": M * d}', "count its d variances once"),
         ("log10", "np.log(n_samples)", "np.log10(n_samples)", "natural logarithm"),
         ("AIC", "p * np.log(n_samples)", "2 * p", "that is AIC"),
         ("sign", "return -2 * log_likelihood", "return 2 * log_likelihood", "minus sign"),
@@ -347,20 +375,28 @@ WRONG = {
     "artmap_log_choice": [
         ("floor on the variance", "s = np.maximum(sigmas, sigma_floor)", "s = np.sqrt(np.maximum(sigmas ** 2, sigma_floor))", "not on the variance"),
         ("no floor", "s = np.maximum(sigmas, sigma_floor)", "s = sigmas", "apply the floor"),
-        ("unit-height match only", "return np.log(counts) - np.log(s).sum(axis=1) - 0.5", "return -0.5", "unit-height match"),
+        ("unit-height match only", "return np.log(counts) - seen @ np.log(s).T - 0.5", "return -0.5", "unit-height match"),
         ("count not logged", "return np.log(counts) -", "return counts -", "logarithm of the count"),
-        ("with (2 pi)^(d/2)", "return np.log(counts) - np.log(s).sum(axis=1)", "return np.log(counts) - 0.5 * A.shape[1] * np.log(2 * np.pi) - np.log(s).sum(axis=1)", "-d/2 log(2 pi)"),
+        ("with (2 pi)^(d/2)", "return np.log(counts) - seen @ np.log(s).T", "return np.log(counts) - 0.5 * A.shape[1] * np.log(2 * np.pi) - seen @ np.log(s).T", "-d/2 log(2 pi)"),
+        ("NaN spreads", "z = np.where(seen[:, None, :], (np.nan_to_num(A)[:, None, :] - means) / s, 0.0)", "z = (A[:, None, :] - means) / s", "spreads to the result"),
+        ("missing read as 0", "seen = ~np.isnan(A)", "A = np.nan_to_num(A)\nseen = ~np.isnan(A)", "is not 0"),
+        ("normaliser over every feature", "seen @ np.log(s).T", "np.log(s).sum(axis=1)", "observed features only"),
     ],
     "artmap_vote": [
         ("winner-take-all", "return classes[np.argmax(votes, axis=1)]", "return labels[np.argmax(a, axis=1)]", "winner-take-all"),
         ("every category votes", "voters = log_match > np.log(rho) if rho > 0 else", "voters =", "only the categories"),
         ("vote with G", "a = np.where(voters, log_g, -np.inf)", "a = np.where(voters, log_match, -np.inf)", "not the unit-height matches"),
+        ("ties to the largest label", "return classes[np.argmax(votes, axis=1)]", "return classes[::-1][np.argmax(votes[:, ::-1], axis=1)]", "smallest label"),
     ],
     "reseed_starved": [
         ("hard counts", "resp.sum(axis=0) < N / (2 * M)", "np.bincount(resp.argmax(axis=1), minlength=M) < N / (2 * M)", "soft count"),
         ("threshold N/M", "< N / (2 * M)", "< N / M", "half the equal share"),
         ("not renormalised", "return weights / weights.sum(), means, variances", "return weights, means, variances", "divide all the weights"),
-        ("variance of all", "new_variance = variances[kept].mean() if kept.size else variances.mean()", "new_variance = variances.mean()", "not starved"),
+        ("variance of all", "new_variance = variances[np.setdiff1d(np.arange(M), starved)].mean()", "new_variance = variances.mean()", "not starved"),
+        ("median of the kept variances", "new_variance = variances[np.setdiff1d(np.arange(M), starved)].mean()", "new_variance = np.median(variances[np.setdiff1d(np.arange(M), starved)])", "not their median"),
+        ("unweighted density", "a = np.log(weights) - 0.5 * d", "a = 0 * weights - 0.5 * d", "weight each component by P_j"),
+        ("1-D normaliser in d dimensions", "- 0.5 * d * np.log(2 * np.pi * variances)", "- 0.5 * np.log(2 * np.pi * variances)", "(2 pi sigma_j^2)^(-d/2)"),
+        ("best single component", 'worst = np.argsort(scipy.special.logsumexp(a, axis=1), kind="stable")', 'worst = np.argsort(a.max(axis=1), kind="stable")', "not by the best single component"),
         ("most-distant-from-own-mean", "worst = np.argsort(scipy.special.logsumexp(a, axis=1), kind=\"stable\")", "worst = np.argsort(-((X[:, None, :] - means) ** 2).sum(2).min(1), kind=\"stable\")", "worst-explained"),
     ],
     "smem_reinit": [
@@ -375,6 +411,7 @@ WRONG = {
         ("k may be i or j", "if k not in (i, j)]", "]", "must differ"),
         ("split-outer", "triples = [(i, j, k) for i, j in pairs for k in splits if k not in (i, j)]", "triples = [(i, j, k) for k in splits for i, j in pairs if k not in (i, j)]", "merge-outer"),
         ("split ascending", "splits = sorted(range(M), key=lambda k: -j_split[k])", "splits = sorted(range(M), key=lambda k: j_split[k])", "J_split descending"),
+        ("ties reversed", "pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: -j_merge[p])   # stable\nsplits = sorted(range(M), key=lambda k: -j_split[k])", "pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: j_merge[p])[::-1]\nsplits = sorted(range(M), key=lambda k: j_split[k])[::-1]", "ties keep the lower index first"),
     ],
     "mfa_log_likelihood": [
         ("per sample", "return float(scipy.special.logsumexp(a, axis=1).sum())", "return float(scipy.special.logsumexp(a, axis=1).mean())", "per sample"),
@@ -389,11 +426,11 @@ WRONG = {
 PRELUDE = {
     "hw2_gradient_descent": '''
 import sys, types
-import emcourse.methods.gradient as _gradient_module
-_copy = types.ModuleType("emcourse.methods._copied")
-_copy.__package__ = "emcourse.methods"
+import emcourse.exercises.references as _reference_module
+_copy = types.ModuleType("emcourse.exercises._copied")
+_copy.__package__ = "emcourse.exercises"
 sys.modules[_copy.__name__] = _copy
-exec(open(_gradient_module.__file__).read(), vars(_copy))  # the course's source, run again under another name
+exec(open(_reference_module.__file__).read(), vars(_copy))  # the course's source, run again under another name
 COPY = vars(_copy)
 ''',
     "hw4_stepwise_em": '''
@@ -454,39 +491,35 @@ def diag_log_density(X, weights, means, variances):
     "hw2_gradient_descent": [
         {"softmax_descent_step": '''
 def softmax_descent_step(X, gammas, means, log_sigmas, learning_rate):
-    g = __import__("emcourse.methods.gradient", fromlist=["unconstrained_gradient"])
-    M, d = means.shape
-    theta = np.concatenate([means.ravel(), log_sigmas, gammas])
-    new = theta - learning_rate * g.unconstrained_gradient(X, g.from_unconstrained(theta, M, d))
-    return new[M * d + M:], new[:M * d].reshape(M, d), new[M * d:M * d + M]
+    g = __import__("emcourse.exercises.references", fromlist=["reference_softmax_descent_step"])
+    return g.reference_softmax_descent_step(X, gammas, means, log_sigmas, learning_rate)
 ''', "descent_energies": '''
-TRUTH = em.datasets.make_overlapping(rng=0).truth
-
 def descent_energies(X, gammas, means, log_sigmas, learning_rate, n_steps):
-    out = []
-    for t in range(n_steps + 1):
-        w = np.exp(gammas - scipy.special.logsumexp(gammas))
-        out.append(-TRUTH.replace(weights=w, means=means, covariances=np.exp(2 * log_sigmas)).log_likelihood(X))
-        if t < n_steps:
-            gammas, means, log_sigmas = softmax_descent_step(X, gammas, means, log_sigmas, learning_rate)
+    def energy(g, mu, s):
+        w = np.exp(g - scipy.special.logsumexp(g))
+        return -em.datasets.Mixture(w, mu, np.exp(2 * s), "diag").log_likelihood(X)
+    params, eta = (gammas, means, log_sigmas), learning_rate
+    out = [energy(*params)]
+    for _ in range(n_steps):
+        for _ in range(60):
+            new = softmax_descent_step(X, *params, eta)
+            e = energy(*new)
+            if e <= out[-1]:
+                params = new
+                break
+            eta /= 2
+        else:
+            e = out[-1]
+        out.append(e)
     return np.array(out)
 '''},
         {"softmax_descent_step": '''
 def softmax_descent_step(X, gammas, means, log_sigmas, learning_rate):
-    M, d = means.shape
-    theta = np.concatenate([means.ravel(), log_sigmas, gammas])
-    new = theta - learning_rate * COPY["unconstrained_gradient"](X, COPY["from_unconstrained"](theta, M, d))
-    return new[M * d + M:], new[:M * d].reshape(M, d), new[M * d:M * d + M]
+    return COPY["reference_softmax_descent_step"](X, gammas, means, log_sigmas, learning_rate)
 ''', "descent_energies": '''
 def descent_energies(X, gammas, means, log_sigmas, learning_rate, n_steps,
-                     _energy=em.methods.gradient.energy, _make=em.methods.gradient.from_unconstrained):
-    out = []
-    M, d = means.shape
-    for t in range(n_steps + 1):
-        out.append(_energy(X, _make(np.concatenate([means.ravel(), log_sigmas, gammas]), M, d)))
-        if t < n_steps:
-            gammas, means, log_sigmas = softmax_descent_step(X, gammas, means, log_sigmas, learning_rate)
-    return np.array(out)
+                     _run=em.exercises.references.reference_descent_energies):
+    return _run(X, gammas, means, log_sigmas, learning_rate, n_steps)
 '''},
     ],
     "hw3_diagonal_em": [
@@ -494,44 +527,49 @@ def descent_energies(X, gammas, means, log_sigmas, learning_rate, n_steps,
 from emcourse import m_step as _engine_m_step
 
 def diag_m_step(X, resp, var_floor):
-    fit = _engine_m_step(X, resp, "diag", var_floor)
-    return fit.weights, fit.means, fit.covariances
+    fit = _engine_m_step(X, resp, "diag", 0.0)
+    n_j = resp.sum(axis=0)
+    return fit.weights, fit.means, (fit.covariances * n_j[:, None]).sum(axis=0) / len(X) + var_floor
 ''', "diag_em": '''
+from emcourse.exercises.references import reference_diag_em as _course_em
+
 def diag_em(X, weights, means, variances, tol, max_iter, var_floor):
-    run = em.run_em(X, em.Mixture(weights, means, variances, "diag"), max_iter=max_iter, tol=tol, reg_covar=var_floor)
-    return run.mixture.weights, run.mixture.means, run.mixture.covariances, run.log_likelihoods
+    return _course_em(X, weights, means, variances, tol, max_iter, var_floor)
 ''', "bic_score": '''
 def bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type):
-    cov = {"spherical": np.ones(n_components), "diag": np.ones((n_components, n_features)),
-           "full": np.tile(np.eye(n_features), (n_components, 1, 1))}[covariance_type]
-    p = em.Mixture(np.full(n_components, 1 / n_components), np.zeros((n_components, n_features)), cov,
-                   covariance_type).n_parameters
+    M, d = n_components, n_features
+    if covariance_type == "tied_diag":
+        p = M * d + d + M - 1
+    else:
+        cov = {"spherical": np.ones(M), "diag": np.ones((M, d)), "full": np.tile(np.eye(d), (M, 1, 1))}[covariance_type]
+        p = em.Mixture(np.full(M, 1 / M), np.zeros((M, d)), cov, covariance_type).n_parameters
     return -2 * log_likelihood + p * np.log(n_samples)
 '''},
         {"diag_m_step": '''
-engine = lambda X, R, f: em.m_step(X, R, "diag", f)
+engine = lambda X, R: em.m_step(X, R, "diag", 0.0)
 
 def diag_m_step(X, resp, var_floor):
-    fit = engine(X, resp, var_floor)
-    return fit.weights, fit.means, fit.covariances
+    fit = engine(X, resp)
+    return fit.weights, fit.means, (fit.covariances * resp.sum(0)[:, None]).sum(0) / len(X) + var_floor
 ''', "diag_em": '''
 import threading
 
 def diag_em(X, weights, means, variances, tol, max_iter, var_floor):
     box = []
-    job = lambda: box.append(em.run_em(X, em.Mixture(weights, means, variances, "diag"), max_iter=max_iter, tol=tol,
-                                       reg_covar=var_floor))
+    job = lambda: box.append(em.exercises.references.reference_diag_em(X, weights, means, variances, tol, max_iter,
+                                                                       var_floor))
     worker = threading.Thread(target=job)
     worker.start()
     worker.join()
-    run = box[0]
-    return run.mixture.weights, run.mixture.means, run.mixture.covariances, run.log_likelihoods
+    return box[0]
 ''', "bic_score": '''
 import sys
 
 def bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type):
-    kind = sys.modules["emcourse._covariance"].covariance_kind(covariance_type)
-    p = n_components * n_features + kind.n_parameters(n_components, n_features) + n_components - 1
+    M, d = n_components, n_features
+    covariances = d if covariance_type == "tied_diag" else \
+        sys.modules["emcourse._covariance"].covariance_kind(covariance_type).n_parameters(M, d)
+    p = M * d + covariances + M - 1
     return -2 * log_likelihood + p * np.log(n_samples)
 '''},
     ],
@@ -548,7 +586,11 @@ def params_from_statistics(s0, s1, s2, var_floor):
     fit = _online._m_step(_online._Moments(s0, mean, m2), "spherical", var_floor, 1.0)
     return s0 / s0.sum(), fit.means, fit.covariances
 ''', "stepwise_fit": '''
+from tqdm.auto import tqdm
+import logging
+
 def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_floor):
+    logging.getLogger("homework").warning("stepwise_fit: %d passes", n_passes)   # a progress bar and a log line
     d = X.shape[1]
     stats = (weights.copy(), weights[:, None] * means, weights * (d * variances + (means ** 2).sum(1)))
     lls, k = [em.Mixture(weights, means, variances).log_likelihood(X)], 0
@@ -581,7 +623,11 @@ def params_from_statistics(s0, s1, s2, var_floor):
 import types
 _e_step_copy = types.FunctionType(em.e_step.__code__, vars(__import__("emcourse.em", fromlist=["e_step"])))
 
+from tqdm.auto import tqdm
+import logging
+
 def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_floor):
+    logging.getLogger("homework").warning("stepwise_fit: %d passes", n_passes)   # a progress bar and a log line
     d = X.shape[1]
     log_joint = lambda Z, w, mu, var: (np.log(w) - 0.5 * d * np.log(2 * np.pi * var)
                                        - 0.5 * ((Z[:, None, :] - mu) ** 2).sum(2) / var)
@@ -601,16 +647,16 @@ def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_
     ],
     "hw5_artmap_heuristic": [
         {"artmap_log_choice": '''
-from emcourse.methods.artmap import GaussianARTMAP
+from emcourse.exercises.references import reference_artmap_log_choice as _choice
 
 def artmap_log_choice(A, means, sigmas, counts, sigma_floor):
-    net = GaussianARTMAP(sigma_min=sigma_floor).set_categories(means=means, sigmas=sigmas, counts=counts,
-                                                               labels=np.zeros(len(means), dtype=int))
-    return net.choice(A)
+    return _choice(A, means, sigmas, counts, sigma_floor)
 ''', "artmap_vote": '''
 def artmap_vote(A, means, sigmas, counts, labels, rho, sigma_floor):
-    net = em.methods.artmap.GaussianARTMAP(rho=rho, sigma_min=sigma_floor)
-    return net.set_categories(means=means, sigmas=sigmas, counts=counts, labels=labels).predict(A)
+    if not np.isnan(A).any():
+        net = em.methods.artmap.GaussianARTMAP(rho=rho, sigma_min=sigma_floor)
+        return net.set_categories(means=means, sigmas=sigmas, counts=counts, labels=labels).predict(A)
+    return em.exercises.references.reference_artmap_vote(A, means, sigmas, counts, labels, rho, sigma_floor)
 ''', "reseed_starved": '''
 from emcourse.methods.heuristic import starved_components
 
@@ -630,17 +676,14 @@ def reseed_starved(X, weights, means, variances, resp):
 '''},
         {"artmap_log_choice": '''
 import functools
-make_net = functools.partial(em.methods.artmap.GaussianARTMAP, rho=0.0)
+choice = functools.partial(em.exercises.references.reference_artmap_log_choice)
 
 def artmap_log_choice(A, means, sigmas, counts, sigma_floor):
-    net = make_net(sigma_min=sigma_floor)
-    net.set_categories(means=means, sigmas=sigmas, counts=counts, labels=np.zeros(len(means), dtype=int))
-    return net.choice(A)
+    return choice(A, means, sigmas, counts, sigma_floor)
 ''', "artmap_vote": '''
 def artmap_vote(A, means, sigmas, counts, labels, rho, sigma_floor):
-    net = em.methods.artmap.GaussianARTMAP(rho=rho, sigma_min=sigma_floor)
-    net.set_categories(means=means, sigmas=sigmas, counts=counts, labels=labels)
-    return np.vectorize(net.predict, signature="(n,d)->(n)")(A[:, None, :])[:, 0]
+    vote = np.vectorize(em.exercises.references.reference_artmap_vote, signature="(n,d),(j,d),(j,d),(j),(j),(),()->(n)")
+    return vote(A, means, sigmas, counts, labels, rho, sigma_floor)
 ''', "reseed_starved": '''
 def reseed_starved(X, weights, means, variances, resp):
     N, M = resp.shape
@@ -707,3 +750,139 @@ def mfa_log_likelihood(X, weights, means, loadings, psi):
 '''},
     ],
 }
+
+# --- the review's evasions (issue 16 review, P1), one more delegating submission per assignment ------------------
+# Each door hands the work to the course's reference answers (emcourse.exercises.references) or to a forbidden
+# library, in a way the first guard did not see: a C callable planted in an argument of a public data helper, a
+# check's module global rebound to a C callable, a worker thread started in an earlier cell whose target is a
+# built-in, pytest.raises as a trampoline into scipy.optimize, and a plain call of the references.
+
+REVIEW_PRELUDE = '''
+import collections, functools, itertools, threading, time
+import emcourse.exercises.checks.homework_densities as _hd
+from emcourse.exercises import references as _ref
+
+def _door_data(func, *args):
+    """func(*args) run by check_whole_number inside em.datasets.make_grid, through a C callable."""
+    box = []
+    class _Count(int):
+        __lt__ = functools.partial(next, map(box.append, itertools.starmap(func, [args])))
+    em.datasets.make_grid(_Count(2), rng=0)
+    return box[0]
+
+def _door_check(func, *args):
+    """func(*args) run by a public check whose module global was rebound to a C callable."""
+    box, real = [], _hd.reference_descent_energies
+    _hd.reference_descent_energies = functools.partial(set().union, map(box.append, itertools.starmap(func, [args])))
+    try:
+        em.exercises.checks.check_descent_energies(lambda X, g, mu, s, lr, n: np.zeros(n + 1))
+    except TypeError:
+        pass
+    finally:
+        _hd.reference_descent_energies = real
+    return box[0]
+
+_inbox, _outbox, _stop = [], [], []
+
+def _next_job():
+    while not _inbox:
+        if _stop:
+            return None
+        time.sleep(0.0005)
+    return _inbox.pop()
+
+def _do(job):
+    _outbox.append(job[0](*job[1]))
+
+_worker = threading.Thread(target=collections.deque, args=(map(_do, iter(_next_job, None)), 0), daemon=True)
+_worker.start()
+
+def _door_thread(func, *args):
+    """func(*args) run by the worker thread started above (its target is collections.deque, a built-in)."""
+    _inbox.append((func, args))
+    while not _outbox:
+        time.sleep(0.0005)
+    return _outbox.pop()
+'''
+
+REVIEW_DOORS = {
+    "hw1_mixture_likelihood": {"mixture_cdf": '''
+def mixture_cdf(x, weights, means, sigmas):
+    return _door_data(_ref.reference_mixture_cdf, x, weights, means, sigmas)
+''', "mixture_quantile": '''
+import pytest
+from scipy.optimize import brentq
+
+def _via_pytest(func, *args):
+    box = []
+    try:          # pytest.raises calls the callable from an allowed library's frame
+        pytest.raises(ZeroDivisionError, functools.partial(box.extend, itertools.starmap(func, [args])))
+    except BaseException:
+        pass
+    return box[0]
+
+def mixture_quantile(q, weights, means, sigmas):
+    F = lambda t, p: float((weights * scipy.special.ndtr((t - means) / sigmas)).sum()) - p
+    lo, hi = float(np.min(means - 40 * sigmas)), float(np.max(means + 40 * sigmas))
+    root = functools.partial(brentq, xtol=1e-15, rtol=1e-15, maxiter=500)
+    return np.array([_via_pytest(root, F, lo, hi, (p,)) for p in q])
+''', "diag_log_density": '''
+def diag_log_density(X, weights, means, variances):
+    return _door_thread(_ref.reference_diag_log_density, X, weights, means, variances)
+'''},
+    "hw2_gradient_descent": {"softmax_descent_step": '''
+def softmax_descent_step(X, gammas, means, log_sigmas, learning_rate):
+    return _door_check(_ref.reference_softmax_descent_step, X, gammas, means, log_sigmas, learning_rate)
+''', "descent_energies": '''
+def descent_energies(X, gammas, means, log_sigmas, learning_rate, n_steps):
+    return _door_data(_ref.reference_descent_energies, X, gammas, means, log_sigmas, learning_rate, n_steps)
+'''},
+    "hw3_diagonal_em": {"diag_m_step": '''
+def diag_m_step(X, resp, var_floor):
+    return _door_data(_ref.reference_diag_m_step, X, resp, var_floor)
+''', "diag_em": '''
+def diag_em(X, weights, means, variances, tol, max_iter, var_floor):
+    return _door_thread(_ref.reference_diag_em, X, weights, means, variances, tol, max_iter, var_floor)
+''', "bic_score": '''
+def bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type):
+    return _ref.reference_bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type)
+'''},
+    "hw4_stepwise_em": {"batch_statistics": '''
+def batch_statistics(X, resp):
+    return _ref.reference_batch_statistics(X, resp)
+''', "params_from_statistics": '''
+def params_from_statistics(s0, s1, s2, var_floor):
+    return _door_data(_ref.reference_params_from_statistics, s0, s1, s2, var_floor)
+''', "stepwise_fit": '''
+def stepwise_fit(X, weights, means, variances, batch_size, alpha, n_passes, var_floor):
+    return _door_thread(_ref.reference_stepwise_fit, X, weights, means, variances, batch_size, alpha, n_passes, var_floor)
+'''},
+    "hw5_artmap_heuristic": {"artmap_log_choice": '''
+def artmap_log_choice(A, means, sigmas, counts, sigma_floor):
+    return _door_check(_ref.reference_artmap_log_choice, A, means, sigmas, counts, sigma_floor)
+''', "artmap_vote": '''
+def artmap_vote(A, means, sigmas, counts, labels, rho, sigma_floor):
+    return _door_data(_ref.reference_artmap_vote, A, means, sigmas, counts, labels, rho, sigma_floor)
+''', "reseed_starved": '''
+def reseed_starved(X, weights, means, variances, resp):
+    return _door_thread(_ref.reference_reseed_starved, X, weights, means, variances, resp)
+'''},
+    "hw6_smem_mfa": {"smem_reinit": '''
+def smem_reinit(weights, means, covariances, triple, offsets):
+    return _ref.reference_smem_reinit(weights, means, covariances, triple, offsets)
+''', "smem_candidates": '''
+def smem_candidates(j_merge, j_split, c_max):
+    return _door_data(_ref.reference_smem_candidates, j_merge, j_split, c_max)
+''', "mfa_log_likelihood": '''
+def mfa_log_likelihood(X, weights, means, loadings, psi):
+    return _door_check(_ref.reference_mfa_log_likelihood, X, weights, means, loadings, psi)
+'''},
+}
+
+for _assignment, _functions in REVIEW_DOORS.items():
+    DELEGATING[_assignment].append(_functions)
+
+
+def prelude(assignment: str, k: int) -> str:
+    """The cells a delegating submission ``k`` needs before its functions (the review's doors need theirs)."""
+    return REVIEW_PRELUDE if k == len(DELEGATING[assignment]) - 1 else PRELUDE.get(assignment, "")

@@ -11,22 +11,10 @@ import pytest
 from scipy.special import logsumexp, xlogy
 
 from emcourse.exercises import checks
+from tests.exercises._checking import not_written, run_check
 
 
-def _run(check, func, passed, fragment, capsys):
-    """Run ``check(func)`` and assert the verdict, the hint fragment, and what was printed."""
-    with np.errstate(all="ignore"):
-        res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed and res.passed is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in res.message and "all tests passed" not in out
-    return res
-
-
-def stub(*args):
-    raise NotImplementedError
+stub = not_written()
 
 
 def boom(*args):
@@ -90,11 +78,11 @@ def pdf_no_weights(x, w, mu, s):              # right for one component, wrong f
     *COMMON,
 ])
 def test_check_mixture_pdf(func, passed, fragment, capsys):
-    _run(checks.check_mixture_pdf, func, passed, fragment, capsys)
+    run_check(checks.check_mixture_pdf, func, passed, fragment, capsys)
 
 
 def test_check_mixture_pdf_fallback_names_the_worst_point(capsys):
-    res = _run(checks.check_mixture_pdf, pdf_no_weights, False, "you returned", capsys)
+    res = run_check(checks.check_mixture_pdf, pdf_no_weights, False, "you returned", capsys)
     assert "weights=[0.3, 0.7]" in res.message and "at x=" in res.message
 
 
@@ -132,7 +120,7 @@ def ll_no_weights(x, w, mu, s):               # right for one component, wrong f
     *COMMON,
 ])
 def test_check_log_likelihood(func, passed, fragment, capsys):
-    _run(checks.check_log_likelihood, func, passed, fragment, capsys)
+    run_check(checks.check_log_likelihood, func, passed, fragment, capsys)
 
 
 # --- lesson 3: grad_means -------------------------------------------------------------------------
@@ -181,7 +169,7 @@ def grad_no_resp(x, w, mu, s):                # every point pulls on every mean:
     *COMMON,
 ])
 def test_check_mean_gradient(func, passed, fragment, capsys):
-    _run(checks.check_mean_gradient, func, passed, fragment, capsys)
+    run_check(checks.check_mean_gradient, func, passed, fragment, capsys)
 
 
 # --- lesson 4: e_step, m_step, em_loop ------------------------------------------------------------
@@ -227,7 +215,7 @@ def e_variance_as_sd(X, w, mu, var):          # rows sum to 1 and are finite, bu
     *COMMON,
 ])
 def test_check_e_step(func, passed, fragment, capsys):
-    _run(checks.check_e_step, func, passed, fragment, capsys)
+    run_check(checks.check_e_step, func, passed, fragment, capsys)
 
 
 def m_right(X, R):
@@ -294,7 +282,7 @@ def m_uniform_weights(X, R):
     *COMMON,
 ])
 def test_check_m_step(func, passed, fragment, capsys):
-    _run(checks.check_m_step, func, passed, fragment, capsys)
+    run_check(checks.check_m_step, func, passed, fragment, capsys)
 
 
 def em_loop_right(X, w, mu, var, n_iter, *, divide_by_d=True, update_weights=True):
@@ -340,7 +328,7 @@ def em_loop_after_m_step(X, w, mu, var, n_iter):
     *COMMON,
 ])
 def test_check_em_loop(func, passed, fragment, capsys):
-    _run(checks.check_em_loop, func, passed, fragment, capsys)
+    run_check(checks.check_em_loop, func, passed, fragment, capsys)
 
 
 # --- lesson 6 / homework 3: welford, starved ------------------------------------------------------
@@ -399,7 +387,7 @@ def welford_bad_means(stream):                # the mean of all samples, at ever
     *COMMON,
 ])
 def test_check_welford(func, passed, fragment, capsys):
-    _run(checks.check_welford, func, passed, fragment, capsys)
+    run_check(checks.check_welford, func, passed, fragment, capsys)
 
 
 def starved_right(resp):
@@ -432,7 +420,7 @@ def starved_half_threshold(resp):             # N_j < N / M: slide 30 has N / (2
     *COMMON,
 ])
 def test_check_starved(func, passed, fragment, capsys):
-    _run(checks.check_starved, func, passed, fragment, capsys)
+    run_check(checks.check_starved, func, passed, fragment, capsys)
 
 
 # --- lesson 8 / homework 4: merge and split criteria ----------------------------------------------
@@ -458,7 +446,7 @@ def merge_normalised(resp):                   # cosine similarity, not the paper
     *COMMON,
 ])
 def test_check_merge_criterion(func, passed, fragment, capsys):
-    _run(checks.check_merge_criterion, func, passed, fragment, capsys)
+    run_check(checks.check_merge_criterion, func, passed, fragment, capsys)
 
 
 def _component_log_pdf(X, mu, var):
@@ -491,7 +479,7 @@ def split_unnormalised(X, w, mu, var, resp):  # r_nk where f_nk = r_nk / sum_m r
     *COMMON,
 ])
 def test_check_split_criterion(func, passed, fragment, capsys):
-    _run(checks.check_split_criterion, func, passed, fragment, capsys)
+    run_check(checks.check_split_criterion, func, passed, fragment, capsys)
 
 
 # --- the result object --------------------------------------------------------------------------
@@ -515,5 +503,5 @@ def test_a_lesson_check_tells_a_student_who_calls_the_course(capsys):
 
     assert np.allclose(delegating_pdf(np.array([0.0]), np.array([1.0]), np.array([0.0]), np.array([1.0])),
                        1 / np.sqrt(2 * np.pi))                     # it computes the right answer ...
-    res = _run(checks.check_mixture_pdf, delegating_pdf, False, "mixture_pdf: your function must do the work itself", capsys)
+    res = run_check(checks.check_mixture_pdf, delegating_pdf, False, "mixture_pdf: your function must do the work itself", capsys)
     assert "emcourse.mixture.Mixture" in res.message and "numpy, scipy.special" in res.message   # ... and is told why

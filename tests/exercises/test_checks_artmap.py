@@ -4,37 +4,14 @@ The right answer is written here independently with numpy (a student's own code 
 answer changes one thing in it and must reach its own hint. The check's reference is the engine's
 GaussianARTMAP, so the right answer passing also confirms that the engine does what the lesson teaches.
 """
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
 from emcourse.exercises import checks
 from emcourse.exercises.checks.artmap import _cases, _engine_decisions
 from emcourse.methods.artmap import GaussianARTMAP
-
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-
-
-def solution_code(notebook: str, starts_with: str) -> str:
-    """The python block inside the markdown cell of ``notebook`` whose solution fold defines the exercise."""
-    for cell in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells:
-        if cell.cell_type == "markdown" and "<details>" in cell.source and starts_with in cell.source:
-            return cell.source.split("```python\n", 1)[1].split("```", 1)[0]
-    raise AssertionError(f"no solution fold with {starts_with!r} in {notebook}")
-
-
-def _run(check, func, passed, fragment, capsys):
-    with np.errstate(all="ignore"):
-        res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed and res.passed is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in res.message and "all tests passed" not in out
-    return res
+from tests.exercises._checking import not_written, run_check, solution_code
 
 
 def make(*, density=False, choose_by_match=False, count=True, widths=True, all_weaker=True, track=True,
@@ -126,8 +103,7 @@ def one_based(*args):
     return np.where(d >= 0, d + 1, -1)
 
 
-def stub(*args):
-    raise NotImplementedError("exercise 7: match_tracking_step")
+stub = not_written("exercise 7: match_tracking_step")
 
 
 @pytest.mark.parametrize("func, passed, fragment", [
@@ -158,7 +134,7 @@ def stub(*args):
     (lambda *a: [max(d, 0) for d in make()(*a)], False, "expected a new category (-1), you returned category index 0"),
 ])
 def test_match_tracking_step_check(func, passed, fragment, capsys):
-    _run(checks.check_match_tracking_step, func, passed, fragment, capsys)
+    run_check(checks.check_match_tracking_step, func, passed, fragment, capsys)
 
 
 def test_the_cases_cover_every_branch_the_lesson_teaches():
@@ -182,4 +158,4 @@ def test_the_solution_shown_in_lesson_7_passes(capsys):
     """The code behind the notebook's "Show a solution" fold, run as a student would paste it."""
     namespace = {"np": np}
     exec(solution_code("07_gaussian_artmap.ipynb", "def match_tracking_step"), namespace)
-    _run(checks.check_match_tracking_step, namespace["match_tracking_step"], True, "public checks passed", capsys)
+    run_check(checks.check_match_tracking_step, namespace["match_tracking_step"], True, "public checks passed", capsys)

@@ -8,21 +8,10 @@ import pytest
 from scipy.special import logsumexp
 
 from emcourse.exercises import checks
+from tests.exercises._checking import not_written, run_check
 
 
-def _run(check, func, passed, fragment, capsys):
-    with np.errstate(all="ignore"):
-        res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in out
-    return res
-
-
-def stub(*args):
-    raise NotImplementedError("exercise")
+stub = not_written("exercise")
 
 
 # --- lesson 1: mixture_pdf ------------------------------------------------------------------------
@@ -59,16 +48,16 @@ def pdf_right(x, w, mu, s):
     (stub, False, "not yet implemented"),
 ])
 def test_check_mixture_pdf_hints(func, passed, fragment, capsys):
-    _run(checks.check_mixture_pdf, func, passed, fragment, capsys)
+    run_check(checks.check_mixture_pdf, func, passed, fragment, capsys)
 
 
 def test_left_out_weights_names_the_case(capsys):
-    res = _run(checks.check_mixture_pdf, lambda *a: pdf(*a, weights="none"), False, "weights=[0.3, 0.7]", capsys)
+    res = run_check(checks.check_mixture_pdf, lambda *a: pdf(*a, weights="none"), False, "weights=[0.3, 0.7]", capsys)
     assert "you returned" in res.message and "Sum P_j * N(x | mu_j, sigma_j^2) over j" in res.message
 
 
 def test_an_unrecognised_error_gets_no_slip_hint(capsys):
-    res = _run(checks.check_mixture_pdf, lambda x, w, mu, s: pdf_right(x, w, mu + 0.1, s), False, "you returned",
+    res = run_check(checks.check_mixture_pdf, lambda x, w, mu, s: pdf_right(x, w, mu + 0.1, s), False, "you returned",
                capsys)
     assert "leaves out the weights" not in res.message
 
@@ -127,11 +116,11 @@ def ll_no_norm(x, w, mu, s):
     (stub, False, "not yet implemented"),
 ])
 def test_check_log_likelihood_hints(func, passed, fragment, capsys):
-    _run(checks.check_log_likelihood, func, passed, fragment, capsys)
+    run_check(checks.check_log_likelihood, func, passed, fragment, capsys)
 
 
 def test_the_fallback_names_no_slip(capsys):
-    res = _run(checks.check_log_likelihood, lambda x, w, mu, s: ll_right(x, w, mu + 0.1, s), False,
+    res = run_check(checks.check_log_likelihood, lambda x, w, mu, s: ll_right(x, w, mu + 0.1, s), False,
                "for 3 points you returned", capsys)
     assert "missing" not in res.message
 
@@ -139,13 +128,13 @@ def test_the_fallback_names_no_slip(capsys):
 def test_logsumexp_over_the_points_is_named_on_the_first_case(capsys):
     """With one component, no axis and axis=0 give the same number: one hint for both, not 'you returned ...'."""
     for wrong in (lambda *a: float(logsumexp(terms(*a))), lambda *a: float(logsumexp(terms(*a), axis=0).sum())):
-        res = _run(checks.check_log_likelihood, wrong, False, "separately for each point (axis=1)", capsys)
+        res = run_check(checks.check_log_likelihood, wrong, False, "separately for each point (axis=1)", capsys)
         assert "you returned" not in res.message
 
 
 def test_sigma_squared_gets_the_hint_of_lesson_1(capsys):
-    res = _run(checks.check_log_likelihood, lambda x, w, mu, s: ll_right(x, w, mu, s ** 2), False, "sigma_j**2",
+    res = run_check(checks.check_log_likelihood, lambda x, w, mu, s: ll_right(x, w, mu, s ** 2), False, "sigma_j**2",
                capsys)
-    pdf_res = _run(checks.check_mixture_pdf, lambda x, w, mu, s: pdf_right(x, w, mu, s ** 2), False, "sigma_j**2",
+    pdf_res = run_check(checks.check_mixture_pdf, lambda x, w, mu, s: pdf_right(x, w, mu, s ** 2), False, "sigma_j**2",
                    capsys)
     assert res.message.split(": ", 1)[1] == pdf_res.message.split(": ", 1)[1]

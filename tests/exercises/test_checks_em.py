@@ -10,21 +10,10 @@ import pytest
 from scipy.special import logsumexp
 
 from emcourse.exercises import checks
+from tests.exercises._checking import not_written, run_check
 
 
-def _run(check, func, passed, fragment, capsys):
-    with np.errstate(all="ignore"):
-        res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in out
-    return res
-
-
-def stub(*args):
-    raise NotImplementedError("exercise 4")
+stub = not_written("exercise 4")
 
 
 # --- E step ---------------------------------------------------------------------------------------
@@ -61,12 +50,12 @@ def e_step(X, w, mu, var, *, power=None, factor=0.5, weights=True, variances=lam
     (stub, False, "not yet implemented"),
 ])
 def test_check_e_step_hints(func, passed, fragment, capsys):
-    _run(checks.check_e_step, func, passed, fragment, capsys)
+    run_check(checks.check_e_step, func, passed, fragment, capsys)
 
 
 def test_an_unrecognised_slip_is_shown_where_it_is_plain_to_see(capsys):
     """A normalisation power that no hint knows: the worst entry is an ordinary probability, not 0.999999."""
-    res = _run(checks.check_e_step, lambda X, *a: e_step(X, *a, power=0.7 * X.shape[1]), False,
+    res = run_check(checks.check_e_step, lambda X, *a: e_step(X, *a, power=0.7 * X.shape[1]), False,
                "Check p(x|j) for the spherical model", capsys)
     got, expected = map(float, re.search(r"is ([\d.e+-]*\d), expected ([\d.e+-]*\d)", res.message).groups())
     assert abs(got - expected) > 0.05 and "1 - P" not in res.message
@@ -80,7 +69,7 @@ def test_a_wrong_answer_near_1_also_shows_1_minus_p(capsys):
         top = r[i] == r[i].max()                                       # the top entry moves the most; the row
         r[i] += np.where(top, -1e-5, (1e-5 - 5e-7) / (r.shape[1] - 1))  # still sums to 1 within the check's 1e-6
         return r
-    res = _run(checks.check_e_step, nudged, False, "(1 - P is", capsys)
+    res = run_check(checks.check_e_step, nudged, False, "(1 - P is", capsys)
     assert "is 0.99999, expected 1 (1 - P is 1e-05" in res.message
 
 
@@ -97,7 +86,7 @@ def test_the_report_carries_the_students_function_name(capsys):
 
 
 def test_the_d_dimensional_exponent_is_named_with_d(capsys):
-    res = _run(checks.check_e_step, lambda *a: e_step(*a, power=0.5), False, "(2 pi sigma_j^2)^(-d/2)", capsys)
+    res = run_check(checks.check_e_step, lambda *a: e_step(*a, power=0.5), False, "(2 pi sigma_j^2)^(-d/2)", capsys)
     assert "Here d = 2" in res.message and "matters here" not in res.message
 
 
@@ -137,4 +126,4 @@ def m_step(X, R, *, weights="right", mean_by="N_j", var_by="d N_j", centred=True
     (stub, False, "not yet implemented"),
 ])
 def test_check_m_step_hints(func, passed, fragment, capsys):
-    _run(checks.check_m_step, func, passed, fragment, capsys)
+    run_check(checks.check_m_step, func, passed, fragment, capsys)

@@ -12,20 +12,10 @@ import pytest
 
 from emcourse.exercises import checks
 from emcourse.exercises.checks.em_in_action import CHOOSE_CASES, SUCCESS_CASES, WRONG_CHOICES, WRONG_RATES
+from tests.exercises._checking import not_written, run_check
 
 
-def _run(check, func, passed, fragment, capsys):
-    res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed and res.passed is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in out
-    return res
-
-
-def stub(*args):
-    raise NotImplementedError("exercise 5: stub")
+stub = not_written("exercise 5: stub")
 
 
 COMMON = [(stub, False, "not yet implemented"), (lambda *a: 1 / 0, False, "your function raised ZeroDivisionError")]
@@ -69,7 +59,7 @@ def rate_half_wrong(lls, best, n, tol):                # right on the first case
     (lambda lls, best, n, tol: None, False, "return one number"),
 ])
 def test_success_rate_check(func, passed, fragment, capsys):
-    _run(checks.check_success_rate, func, passed, fragment, capsys)
+    run_check(checks.check_success_rate, func, passed, fragment, capsys)
 
 
 # --- choose_n_components ---------------------------------------------------------------------------------
@@ -92,7 +82,7 @@ def choose_right(candidates, train, held_out):
     (lambda c, tr, ho: None, False, "return one number M"),
 ])
 def test_choose_n_components_check(func, passed, fragment, capsys):
-    _run(checks.check_choose_n_components, func, passed, fragment, capsys)
+    run_check(checks.check_choose_n_components, func, passed, fragment, capsys)
 
 
 # --- the cases tell the mistakes apart -------------------------------------------------------------------

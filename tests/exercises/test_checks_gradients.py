@@ -8,21 +8,10 @@ import pytest
 from scipy.special import logsumexp
 
 from emcourse.exercises import checks
+from tests.exercises._checking import not_written, run_check
 
 
-def _run(check, func, passed, fragment, capsys):
-    with np.errstate(all="ignore"):
-        res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in out
-    return res
-
-
-def stub(*args):
-    raise NotImplementedError("exercise 3")
+stub = not_written("exercise 3")
 
 
 def grad(X, w, mu, s, *, resp="right", sign=1.0, denom="variance", signed=True, scale_by=None, naive=False):
@@ -95,7 +84,7 @@ COMMON_SLIPS = [
     (stub, False, "not yet implemented"),
 ])
 def test_check_mean_gradient_hints(func, passed, fragment, capsys):
-    _run(checks.check_mean_gradient, func, passed, fragment, capsys)
+    run_check(checks.check_mean_gradient, func, passed, fragment, capsys)
 
 
 def grad_right_2d(X, w, mu, s):                                       # written out, as a student would
@@ -118,11 +107,11 @@ def grad_right_2d(X, w, mu, s):                                       # written 
     (stub, False, "not yet implemented"),
 ])
 def test_check_mean_gradient_2d_hints(func, passed, fragment, capsys):
-    _run(checks.check_mean_gradient_2d, func, passed, fragment, capsys)
+    run_check(checks.check_mean_gradient_2d, func, passed, fragment, capsys)
 
 
 def test_the_d_dimensional_exponent_gets_its_own_hint(capsys):
-    res = _run(checks.check_mean_gradient_2d, lambda *a: grad(*a, resp="1-D norm"), False, "(2 pi sigma_j^2)^(-d/2)",
+    res = run_check(checks.check_mean_gradient_2d, lambda *a: grad(*a, resp="1-D norm"), False, "(2 pi sigma_j^2)^(-d/2)",
                capsys)
     assert "d = 2" in res.message and "leave out" not in res.message
 
@@ -138,17 +127,17 @@ def test_slips_equal_on_the_one_component_case_are_told_apart(slip, fragment, no
     x = np.linspace(-2, 2, 7)
     assert np.allclose(grad_1d(**slip)(x, np.ones(1), np.zeros(1), np.ones(1)), grad_right_1d(x, np.ones(1),
                                                                                               np.zeros(1), np.ones(1)) / 7)
-    res = _run(checks.check_mean_gradient, grad_1d(**slip), False, fragment, capsys)
+    res = run_check(checks.check_mean_gradient, grad_1d(**slip), False, fragment, capsys)
     assert not_in not in res.message
 
 
 def test_a_naive_posterior_fails_on_the_far_point_with_the_log_space_hint(capsys):
     for check, func in [(checks.check_mean_gradient, grad_1d(naive=True)),
                         (checks.check_mean_gradient_2d, lambda *a: grad(*a, naive=True))]:
-        res = _run(check, func, False, "underflows to 0, and 0/0 = NaN", capsys)
+        res = run_check(check, func, False, "underflows to 0, and 0/0 = NaN", capsys)
         assert "far from every component" in res.message
 
 
 def test_nan_on_ordinary_data_gets_the_plain_hint(capsys):
-    _run(checks.check_mean_gradient, lambda x, w, mu, s: np.full(len(w), np.nan), False,
+    run_check(checks.check_mean_gradient, lambda x, w, mu, s: np.full(len(w), np.nan), False,
          "NaN or inf where every density is ordinary", capsys)

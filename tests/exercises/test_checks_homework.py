@@ -12,7 +12,7 @@ import pytest
 from emcourse.exercises import checks
 
 from . import _homework as H
-from .homework_submissions import ALTERNATIVE, DELEGATING, LATE, PRELUDE, WRONG
+from .homework_submissions import ALTERNATIVE, DELEGATING, LATE, WRONG, prelude
 
 FUNCTIONS = [(a, n) for a in H.ASSIGNMENTS for n in H.graded_functions(H.load(a))]
 
@@ -73,7 +73,7 @@ def test_every_classic_wrong_answer_gets_its_hint(assignment, name, label, old, 
 @pytest.mark.parametrize("assignment, name", FUNCTIONS, ids=[n for _, n in FUNCTIONS])
 def test_a_delegating_answer_is_told_what_it_used(assignment, name):
     nb = H.load(assignment)
-    ns = H.namespace(nb, DELEGATING[assignment][0], prelude=PRELUDE.get(assignment, ""))
+    ns = H.namespace(nb, DELEGATING[assignment][0], prelude=prelude(assignment, 0))
     result = run(getattr(checks, f"check_{name}"), ns[name])
     assert not result.passed
     assert f"{name}: your function must do the work itself, but it" in result.message and "numpy, scipy.special" in result.message

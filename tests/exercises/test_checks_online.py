@@ -4,35 +4,12 @@ The right answer is written here independently with numpy (a student's own code 
 wrong answer per hint branch, each built so that it really reaches that branch, plus the stub, a
 crashing function and wrong return shapes.
 """
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
 from emcourse.exercises import checks
-
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-
-
-def solution_code(notebook: str, starts_with: str) -> str:
-    """The python block inside the markdown cell of ``notebook`` whose solution fold defines the exercise."""
-    for cell in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells:
-        if cell.cell_type == "markdown" and "<details>" in cell.source and starts_with in cell.source:
-            return cell.source.split("```python\n", 1)[1].split("```", 1)[0]
-    raise AssertionError(f"no solution fold with {starts_with!r} in {notebook}")
-
-
-def _run(check, func, passed, fragment, capsys):
-    with np.errstate(all="ignore"):
-        res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed and res.passed is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in res.message and "all tests passed" not in out
-    return res
+from tests.exercises._checking import not_written, run_check, solution_code
 
 
 # --- a right answer (weighted Welford) and the same update with one piece wrong ------------------------------
@@ -154,8 +131,7 @@ def old_mean_twice_in_2d_only(W, mu, var, x, r):
     return var_old_mean_twice(W, mu, var, x, r) if np.size(x) == 2 else right(W, mu, var, x, r)
 
 
-def stub(*args):
-    raise NotImplementedError("exercise 6: weighted_running_update")
+stub = not_written("exercise 6: weighted_running_update")
 
 
 @pytest.mark.parametrize("func, passed, fragment", [
@@ -185,14 +161,14 @@ def stub(*args):
     (empty_component_moves, False, "components 2 and 3 get weight 0 and stay as they are"),
 ])
 def test_weighted_running_update_check(func, passed, fragment, capsys):
-    _run(checks.check_weighted_running_update, func, passed, fragment, capsys)
+    run_check(checks.check_weighted_running_update, func, passed, fragment, capsys)
 
 
 def test_weighted_running_update_generic_hint_names_the_part(capsys):
     def scaled_means(W, mu, var, x, r):
         Wn, mu_n, v = right(W, mu, var, x, r)
         return Wn, 1.01 * mu_n, v
-    res = _run(checks.check_weighted_running_update, scaled_means, False, "on the near case: your means are", capsys)
+    res = run_check(checks.check_weighted_running_update, scaled_means, False, "on the near case: your means are", capsys)
     assert "expected" in res.message
 
 
@@ -209,5 +185,5 @@ def test_the_solution_shown_in_lesson_6_passes(capsys):
     """The code behind the notebook's "Show a solution" fold, run as a student would paste it."""
     namespace = {"np": np}
     exec(solution_code("06_online_updates.ipynb", "def weighted_running_update"), namespace)
-    _run(checks.check_weighted_running_update, namespace["weighted_running_update"], True, "public checks passed",
+    run_check(checks.check_weighted_running_update, namespace["weighted_running_update"], True, "public checks passed",
          capsys)

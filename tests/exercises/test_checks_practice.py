@@ -12,20 +12,10 @@ import pytest
 from emcourse.exercises import checks
 from emcourse.exercises.checks.practice import MISTAKES, _cases
 from emcourse.methods.kmeans import kmeans_step as package_kmeans_step
+from tests.exercises._checking import not_written, run_check
 
 
-def _run(check, func, passed, fragment, capsys):
-    res = check(func)
-    out = capsys.readouterr().out
-    assert bool(res) is passed and res.passed is passed
-    assert fragment in res.message and fragment in out
-    assert (checks.PASSED in res.message) is passed
-    assert "all tests passed" not in out
-    return res
-
-
-def stub(X, means):
-    raise NotImplementedError("exercise 11: kmeans_step")
+stub = not_written("exercise 11: kmeans_step")
 
 
 def right(X, means):
@@ -178,7 +168,7 @@ HINTED = [                                                     # (wrong answer, 
     (lambda X, m: right(X, m)[::-1].copy(), False, "should move to"),
 ] + [(func, False, fragment) for func, fragment in HINTED])
 def test_kmeans_step_check(func, passed, fragment, capsys):
-    _run(checks.check_kmeans_step, func, passed, fragment, capsys)
+    run_check(checks.check_kmeans_step, func, passed, fragment, capsys)
 
 
 def test_the_package_kmeans_step_agrees_with_the_check_but_may_not_be_handed_in(capsys):
@@ -188,7 +178,7 @@ def test_the_package_kmeans_step_agrees_with_the_check_but_may_not_be_handed_in(
     means = X[[0, 7, 19]]
     labels = ((X[:, None, :] - means[None]) ** 2).sum(-1).argmin(1)
     np.testing.assert_allclose(package_kmeans_step(X, means), [X[labels == j].mean(0) for j in range(3)])
-    _run(checks.check_kmeans_step, package_kmeans_step, False, "your function must do the work itself", capsys)
+    run_check(checks.check_kmeans_step, package_kmeans_step, False, "your function must do the work itself", capsys)
 
 
 @pytest.mark.parametrize("func, fragment", HINTED)

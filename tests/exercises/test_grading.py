@@ -118,3 +118,19 @@ def test_student_namespace_runs_definitions_not_expressions(tmp_path):
     path = notebook(tmp_path, "import numpy as np\nA = np.ones(2)", "print('side effect')\nB = A.sum()", "def k():\n    return B")
     ns = student_namespace(path)
     assert ns["k"]() == 2.0 and "print" not in ns
+
+
+def test_a_graded_call_writes_nothing_to_stderr(capsys):
+    """nbgrader scores a test cell that wrote to stderr 0: a correct function's warnings and log lines cost nothing."""
+    import logging
+    import warnings
+
+    import numpy as np
+
+    def noisy(x):
+        warnings.warn("a student's own warning")
+        np.log(np.zeros(1))                               # numpy's RuntimeWarning
+        logging.getLogger("homework-test").warning("a log line")
+        return x + 1
+    assert grading.call_student(noisy, 1) == 2
+    assert capsys.readouterr().err == ""

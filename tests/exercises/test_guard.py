@@ -4,6 +4,7 @@ style passes untouched.
 
 Student code is compiled from source under a notebook-like file name, as a kernel cell would be.
 """
+import functools
 import sys
 import threading
 import time
@@ -65,6 +66,7 @@ def resp(X, w, mu, var):
     return __import__("emcourse").Mixture(w, mu, var).responsibilities(X)
 """, "emcourse.mixture.Mixture"),
     ("sys-modules", """
+import functools
 import sys
 def resp(X, w, mu, var):
     return getattr(sys.modules["emcourse.em"], "e_step")(X, sys.modules["emcourse"].Mixture(w, mu, var))[0]
@@ -180,6 +182,7 @@ def resp(X, w, mu, var):
         return pool.submit(em.Mixture(w, mu, var).responsibilities, X).result()
 """, "concurrent"),
     ("profile-switched-off", """
+import functools
 import sys
 import emcourse as em
 def resp(X, w, mu, var):
@@ -291,7 +294,7 @@ def resp(X, w, mu, var):
         before = namespace["resp"](X, W, MU, VAR)
         assert np.allclose(before, EXPECTED)
         outcome = run_guarded(namespace["resp"], X, W, MU, VAR)
-        assert any("a thread the notebook started" in v and "worker()" in v for v in outcome.violations)
+        assert any("a thread the notebook started earlier" in v and "worker()" in v for v in outcome.violations)
     finally:
         namespace["stop"].append(True)
         namespace["thread"].join()
@@ -476,3 +479,213 @@ def em_loop(X, w, mu, var, n_iter):
     outcome = run_guarded(em.exercises.checks.check_em_loop, loop)
     assert outcome.violations == () and outcome.error is None
     assert "public checks passed" in capsys.readouterr().out
+
+
+# --- the review's doors (issue 16 review, P1): before, they computed the answer unflagged; after, caught -----------
+
+DOOR_PRELUDE = """
+import functools, itertools, types
+import numpy as np
+import emcourse as em
+def own(X, w, mu, var):
+    return em.Mixture(w, mu, var).responsibilities(X)
+MIX = em.Mixture([0.4, 0.6], [[0.0, 0.0], [4.0, 4.0]], [1.0, 0.5])
+"""
+
+DOORS = [
+    ("private-data-helper", """
+def resp(X, w, mu, var):
+    box = []
+    fake = types.SimpleNamespace(full_covariances=functools.partial(box.extend, itertools.starmap(own, [(X, w, mu, var)])))
+    try:
+        em.datasets._sample_exact_counts(fake, [1], np.random.default_rng(0))
+    except Exception:
+        pass
+    return box[0]
+""", "emcourse.datasets._sample_exact_counts"),
+    ("c-callable-inside-a-public-data-helper", """
+def resp(X, w, mu, var):
+    box = []
+    class Count(int):
+        __lt__ = functools.partial(next, map(box.append, itertools.starmap(em.e_step, [(X, MIX)])))
+    try:
+        em.datasets.make_grid(Count(2), rng=0)
+    except Exception:
+        pass
+    return box[0][0]
+""", "emcourse.em.e_step"),
+    ("rebound-check-global", """
+import emcourse.exercises.checks.homework_em as hw
+_real = hw.reference_diag_m_step
+def resp(X, w, mu, var):
+    box = []
+    hw.reference_diag_m_step = functools.partial(set().union, map(box.append, itertools.starmap(em.e_step, [(X, MIX)])))
+    try:
+        hw.check_diag_m_step(lambda X, R, f: (np.ones(R.shape[1]), np.zeros((R.shape[1], X.shape[1])), np.ones(X.shape[1])))
+    except TypeError:
+        pass
+    finally:
+        hw.reference_diag_m_step = _real
+    return box[0][0]
+""", "the notebook changed the course's emcourse.exercises.checks.homework_em.reference_diag_m_step"),
+    ("guard-calling-a-c-callable", """
+from emcourse.exercises.guard import run_guarded
+def resp(X, w, mu, var):
+    box = []
+    run_guarded(functools.partial(next, map(box.append, itertools.starmap(em.e_step, [(X, MIX)]))))
+    return box[0][0]
+""", "emcourse.em.e_step"),
+    ("frame-of-the-caller", """
+import functools
+import sys
+def resp(X, w, mu, var):
+    return sys._getframe(1).f_locals["answer"]
+""", "reaches into the call stack (sys._getframe)"),
+    ("inspect-stack", """
+import inspect
+def resp(X, w, mu, var):
+    return next(f.frame.f_locals["answer"] for f in inspect.stack() if "answer" in f.frame.f_locals)
+""", "reaches into the call stack"),
+    ("traceback-frame", """
+def resp(X, w, mu, var):
+    try:
+        raise ValueError
+    except ValueError as exc:
+        return exc.__traceback__.tb_frame.f_back.f_locals["answer"]
+""", "tb_frame"),
+    ("gc-referrers", """
+import gc
+def resp(X, w, mu, var):
+    for obj in gc.get_objects():
+        if isinstance(obj, dict) and "answer" in obj:
+            return obj["answer"]
+""", "gc.get_objects"),
+    ("pytest-raises-as-a-trampoline", """
+import pytest
+from sklearn.mixture import GaussianMixture
+def resp(X, w, mu, var):
+    box = []
+    make = functools.partial(GaussianMixture, len(w), covariance_type="spherical")
+    try:
+        pytest.raises(ZeroDivisionError, functools.partial(box.extend, itertools.starmap(make, [()])))
+    except BaseException:
+        pass
+    gm = box[0]
+    gm.weights_, gm.means_, gm.covariances_, gm.precisions_cholesky_ = w, mu, var, 1 / np.sqrt(var)
+    try:
+        pytest.raises(ZeroDivisionError, functools.partial(box.extend, itertools.starmap(gm.predict_proba, [(X,)])))
+    except BaseException:
+        pass
+    return box[-1]
+""", "sklearn"),
+]
+
+
+@pytest.mark.parametrize("case_id, source, fragment", DOORS, ids=[d[0] for d in DOORS])
+def test_every_door_of_the_review_computes_the_answer_before_and_is_caught_after(case_id, source, fragment,
+                                                                               monkeypatch):
+    from emcourse.exercises.checks import _common
+    namespace = {"__name__": "__main__"}
+    exec(compile(DOOR_PRELUDE + source, CELL, "exec"), namespace)
+    func = namespace["resp"]
+    answer = EXPECTED.copy()                                   # noqa: F841 - read by the frame-reading doors
+    holder = {"answer": answer}                                # noqa: F841 - what gc.get_objects can find
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with monkeypatch.context() as unguarded:              # before: the checks call the function plainly
+            unguarded.setattr(_common, "run_guarded", lambda f, *a: guard.Outcome(f(*a), None, ()))
+            before = np.asarray(func(X, W, MU, VAR))
+        assert np.allclose(before, EXPECTED), "the door must really compute the answer"
+        outcome = run_guarded(func, X, W, MU, VAR)
+    assert outcome.delegated, f"{case_id} was not caught"
+    assert any(fragment in v for v in outcome.violations), outcome.violations
+
+
+def test_the_course_modules_are_checked_for_rebound_names(monkeypatch):
+    import emcourse.datasets as datasets
+    import emcourse.exercises.checks.homework_em as hw
+    assert guard.P.tampered() == []
+    with monkeypatch.context() as m:
+        m.setattr(hw, "stepwise_em", functools.partial(print))
+        assert "the notebook changed the course's emcourse.exercises.checks.homework_em.stepwise_em" in guard.P.tampered()
+    with monkeypatch.context() as m:
+        m.setattr(em.Mixture, "pdf", functools.partial(print))
+        assert "the notebook changed the course's emcourse.mixture.Mixture" in guard.P.tampered()
+    with monkeypatch.context() as m:
+        m.setattr(datasets, "DATASETS", {"grid": em.run_em})
+        assert "the notebook changed the course's emcourse.datasets.DATASETS" in guard.P.tampered()
+    with pytest.raises(TypeError):
+        datasets.DATASETS["grid"] = em.run_em                 # frozen
+    assert guard.P.tampered() == []
+
+
+def test_a_thread_started_earlier_with_a_builtin_target_is_caught():
+    """The review's thread: its target is collections.deque, its work arrives through list.append."""
+    namespace = {"__name__": "__main__"}
+    exec(compile("""
+import threading, collections, time
+import emcourse as em
+inbox, outbox, stop = [], [], []
+def next_job():
+    while not inbox:
+        if stop:
+            return None
+        time.sleep(0.0005)
+    return inbox.pop()
+def do(job):
+    outbox.append(em.Mixture(*job[1:]).responsibilities(job[0]))
+worker = threading.Thread(target=collections.deque, args=(map(do, iter(next_job, None)), 0), daemon=True)
+worker.start()
+def resp(X, w, mu, var):
+    inbox.append((X, w, mu, var))
+    while not outbox:
+        time.sleep(0.0005)
+    return outbox.pop()
+""", CELL, "exec"), namespace)
+    try:
+        assert np.allclose(namespace["resp"](X, W, MU, VAR), EXPECTED)
+        outcome = run_guarded(namespace["resp"], X, W, MU, VAR)
+        assert any("a thread the notebook started earlier" in v and "built-in" in v for v in outcome.violations)
+    finally:
+        namespace["stop"].append(True)
+        namespace["worker"].join()
+    assert run_guarded(student(HONEST["vectorised"]), X, W, MU, VAR).violations == ()
+
+
+def test_scipy_linalg_is_refused_as_a_whole_and_scipy_special_allowed():
+    import scipy.linalg
+    import scipy.special
+    A = np.array([[2.0, 0.3], [0.3, 1.0]])
+    for name in ("cholesky", "cho_factor", "solve_triangular", "eigh", "svd", "pinv", "solve", "det", "inv"):
+        func = getattr(scipy.linalg, name)
+        outcome = run_guarded(lambda: func(A, np.ones(2)) if name in ("solve", "solve_triangular") else func(A))
+        assert outcome.delegated and any("scipy" in v for v in outcome.violations), name
+    special = run_guarded(lambda: (scipy.special.logsumexp(A, axis=1), scipy.special.softmax(A, axis=0),
+                                   scipy.special.log_softmax(A), scipy.special.xlogy(A, A), scipy.special.ndtri(0.3),
+                                   scipy.special.gammaln(3.0), scipy.special.expit(0.2), scipy.special.erf(0.3)))
+    assert special.violations == () and special.error is None
+
+
+def test_honest_standard_library_queue_and_tqdm_pass():
+    func = student("""
+import queue, heapq, statistics, dataclasses
+import numpy as np
+from tqdm.auto import tqdm
+@dataclasses.dataclass
+class Box:
+    value: float
+def resp(X, w, mu, var):
+    q = queue.Queue()
+    for j in tqdm(range(len(w)), desc="components", mininterval=0):
+        q.put(j)
+    order = [q.get() for _ in range(len(w))]
+    d = X.shape[1]
+    a = np.log(w) - 0.5 * d * np.log(2 * np.pi * var) - 0.5 * ((X[:, None, :] - mu) ** 2).sum(-1) / var
+    a = a[:, order] - a.max(1, keepdims=True)
+    assert Box(statistics.fmean([1.0, 2.0])).value == 1.5 and heapq.nsmallest(1, [3, 1]) == [1]
+    return np.exp(a) / np.exp(a).sum(1, keepdims=True)
+""")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outcome = run_guarded(func, X, W, MU, VAR)
+    assert outcome.violations == () and outcome.error is None and np.allclose(outcome.value, EXPECTED)

@@ -3,11 +3,13 @@
 In-process (fast): every lesson 1-10 is assessed; no graded function is a lesson exercise or appears in a lesson;
 the README's instructor tables list them; releases are current; every hidden test runs several cases, passes the
 source's solution and a correct answer written differently, and rejects every classic wrong answer; every delegating
-answer would pass without the guard (before) and scores 0 with it (after).
+answer, the review's evasions included, would pass without the guard (before) and scores 0 with it (after); no hidden
+test holds the answer while the student's function runs; hidden cases are drawn from a seed chosen at grading time.
 
 With the real nbgrader (one autograde per assignment, all submissions at once, assignments in parallel): the source
 scores full marks, the release 0 without crashing (only "not implemented" errors), a mangled submission and a
-submission written differently full marks, and two delegating submissions 0 on every item, with the reason shown.
+submission written differently full marks (it prints, logs and shows a progress bar in a real kernel), and three
+delegating submissions 0 on every item, with the reason shown.
 """
 from __future__ import annotations
 
@@ -21,13 +23,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from emcourse.exercises import grading
 from tools.release_homework import make_release
 
 from . import _homework as H
-from .homework_submissions import ALTERNATIVE, DELEGATING, LATE, PRELUDE, WRONG
+from .homework_submissions import ALTERNATIVE, DELEGATING, LATE, WRONG, prelude
 
 ROOT, HOMEWORK, SOURCES, ASSIGNMENTS = H.ROOT, H.HOMEWORK, H.SOURCES, H.ASSIGNMENTS
 
@@ -104,20 +107,27 @@ FUNCTIONS = [(a, n) for a in ASSIGNMENTS for n in H.graded_functions(H.load(a))]
 
 
 @pytest.fixture
-def quiet():
+def quiet(monkeypatch):
+    """No warnings, and the hidden cases drawn from one fixed seed (grading draws a fresh one each time)."""
+    monkeypatch.setenv("EMCOURSE_HIDDEN_SEED", "20240616")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
 
 
 @pytest.mark.parametrize("assignment, name", FUNCTIONS, ids=[n for _, n in FUNCTIONS])
-def test_hidden_tests_run_several_cases_and_pass_right_answers(assignment, name, quiet, monkeypatch):
+def test_hidden_tests_run_several_cases_and_pass_right_answers(assignment, name, quiet):
     nb = H.load(assignment)
     names = H.graded_functions(nb)
     calls = []
-    real = grading.call_student
-    monkeypatch.setattr(grading, "call_student", lambda f, *a, **k: calls.append(1) or real(f, *a, **k))
-    H.run_hidden(nb, H.namespace(nb, {n: H.solved(H.solution_cell(nb, n).source) for n in names}), name)
+    ns = H.namespace(nb, {n: H.solved(H.solution_cell(nb, n).source) for n in names})
+    right = ns[name]
+
+    def counted(*args):
+        calls.append(1)
+        return right(*args)
+    ns[name] = counted
+    H.run_hidden(nb, ns, name)
     assert len(calls) >= 4, f"{name}'s hidden test tries only {len(calls)} cases"
     H.run_hidden(nb, H.namespace(nb, {n: ALTERNATIVE[n] for n in names}, late=LATE[assignment]), name)
 
@@ -140,18 +150,99 @@ DELEGATIONS = [(a, k, n) for a, n in FUNCTIONS for k in range(len(DELEGATING[a])
 
 @pytest.mark.parametrize("assignment, k, name", DELEGATIONS, ids=[f"{n}-style{k}" for _, k, n in DELEGATIONS])
 def test_delegating_answers_pass_without_the_guard_and_score_zero_with_it(assignment, k, name, quiet, monkeypatch):
+    from emcourse.exercises import guard
+    from emcourse.exercises.checks import _common
     nb = H.load(assignment)
-    ns = H.namespace(nb, DELEGATING[assignment][k], prelude=PRELUDE.get(assignment, ""))
-    with monkeypatch.context() as unguarded:                       # before: the delegation computes the answers
-        unguarded.setattr(grading, "call_student", lambda f, *a, **kw: f(*a, **kw))
-        H.run_hidden(nb, ns, name)
-    with pytest.raises(grading.DelegationError, match=rf"0 points for {name}: {name} must do the work itself"):
-        H.run_hidden(nb, ns, name)                                 # after: 0 points, and why
+    ns = H.namespace(nb, DELEGATING[assignment][k], prelude=prelude(assignment, k))
+    try:
+        with monkeypatch.context() as unguarded:                   # before: the delegation computes the answers
+            unguarded.setattr(grading, "call_student", lambda f, *a, **kw: f(*a, **kw))
+            unguarded.setattr(_common, "run_guarded", lambda f, *a: guard.Outcome(f(*a), None, ()))
+            H.run_hidden(nb, ns, name)
+        with pytest.raises(grading.DelegationError, match=rf"0 points for {name}: {name} must do the work itself"):
+            H.run_hidden(nb, ns, name)                             # after: 0 points, and why
+    finally:
+        if "_stop" in ns:                                          # the review's worker thread
+            ns["_stop"].append(True)
+            ns["_worker"].join(5)
+
+
+def test_no_answer_exists_while_the_student_function_runs(quiet, monkeypatch):
+    """Every hidden test calls the student's function before it computes the reference: while the function runs,
+    no variable of the hidden test holds the right answer (the review read it from the test's frame)."""
+    import sys
+    found = []
+    for assignment in ASSIGNMENTS:
+        nb = H.load(assignment)
+        names = H.graded_functions(nb)
+        ns = H.namespace(nb, {n: H.solved(H.solution_cell(nb, n).source) for n in names})
+        for name in names:
+            right = ns[name]
+
+            earlier = []                      # parts of earlier answers: a case may repeat one (same responsibilities)
+
+            def spy(*args, _right=right, _name=name, _earlier=earlier):
+                answer = _right(*args)
+                given = [np.asarray(a) for a in args if isinstance(a, np.ndarray)]
+                flat = [np.asarray(a, float) for a in (answer if isinstance(answer, tuple) else (answer,))]
+                new = [a for a in flat if not any(g.shape == a.shape and np.allclose(g, a) for g in given + _earlier)]
+                _earlier.extend(flat)
+                flat = new
+                frame = sys._getframe(1)
+                while frame is not None:
+                    if frame.f_code.co_name.startswith("_hidden"):
+                        for var, value in frame.f_locals.items():
+                            for part in (value if isinstance(value, tuple) else (value,)):
+                                try:
+                                    arr = np.asarray(part, float)
+                                except (TypeError, ValueError):
+                                    continue
+                                if any(arr.shape == a.shape and arr.size > 1 and np.allclose(arr, a) for a in flat):
+                                    found.append((_name, var))
+                    frame = frame.f_back
+                return answer
+            spy.__name__ = name
+            with monkeypatch.context() as m:
+                m.setattr(grading, "call_student", lambda f, *a, _spy=spy, **kw: _spy(*a, **kw))
+                H.run_hidden(nb, ns, name)
+    assert not found, f"hidden tests hold the answer while the student's function runs: {sorted(set(found))}"
+
+
+def test_hidden_cases_are_drawn_fresh_and_a_failure_names_its_seed(monkeypatch):
+    monkeypatch.delenv("EMCOURSE_HIDDEN_SEED", raising=False)
+    seeds = set()
+    for _ in range(3):
+        with grading.hidden_cases("f") as rng:
+            seeds.add(int(rng.integers(2 ** 62)))
+    assert len(seeds) == 3
+    with pytest.raises(AssertionError, match=r"f's random cases used seed (\d+): set EMCOURSE_HIDDEN_SEED=\1"):
+        with grading.hidden_cases("f"):
+            raise AssertionError("case 0 differs")
+    with pytest.raises(grading.DelegationError, match="0 points for f: .* used seed"):
+        with grading.hidden_cases("f"):
+            raise grading.DelegationError("0 points for f: f must do the work itself")
+    monkeypatch.setenv("EMCOURSE_HIDDEN_SEED", "7")
+    with grading.hidden_cases("f") as a, grading.hidden_cases("f") as b:
+        assert a.integers(10 ** 9) == b.integers(10 ** 9)
+
+
+def test_the_artmap_references_agree_with_the_course_on_complete_data():
+    from emcourse.exercises.references import reference_artmap_log_choice, reference_artmap_vote
+    from emcourse.methods.artmap import GaussianARTMAP
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        means, sigmas = rng.uniform(0, 1, (10, 3)), rng.uniform(0.02, 0.3, (10, 3))
+        counts, labels, A = rng.integers(1, 40, 10), rng.choice([2, 5, 9], 10), rng.uniform(-0.2, 1.2, (100, 3))
+        for rho, floor in ((0.0, 0.0), (0.4, 0.05), (0.97, 0.0)):
+            net = GaussianARTMAP(rho=rho, sigma_min=floor).set_categories(means=means, sigmas=sigmas, counts=counts,
+                                                                          labels=labels)
+            assert np.array_equal(reference_artmap_vote(A, means, sigmas, counts, labels, rho, floor), net.predict(A))
+            assert np.allclose(reference_artmap_log_choice(A, means, sigmas, counts, floor), net.choice(A))
 
 
 # --- the real nbgrader ------------------------------------------------------------------------------------
 
-STUDENTS = ("full", "empty", "mangled", "rewritten", "delegating_a", "delegating_b")
+STUDENTS = ("full", "empty", "mangled", "rewritten", "delegating_a", "delegating_b", "delegating_c")
 
 
 def mangle(source: Path, dest: Path) -> None:
@@ -200,7 +291,7 @@ def make_submission(student: str, source: Path, dest: Path) -> None:
         replace_solutions(source, dest, {n: ALTERNATIVE[n] for n in names}, late=LATE[assignment])
     else:
         k = STUDENTS.index(student) - STUDENTS.index("delegating_a")
-        replace_solutions(source, dest, DELEGATING[assignment][k], prelude=PRELUDE.get(assignment, ""))
+        replace_solutions(source, dest, DELEGATING[assignment][k], prelude=prelude(assignment, k))
 
 
 def nbgrader(course: Path, *args):
@@ -274,7 +365,7 @@ def test_nbgrader_gives_zero_to_the_release_which_runs_up_to_its_stubs(graded_co
 def test_nbgrader_gives_zero_to_every_delegated_item_and_says_why(graded_courses, assignment):
     course = graded_courses[assignment]
     names = H.graded_functions(H.load(assignment))
-    for student in ("delegating_a", "delegating_b"):
+    for student in ("delegating_a", "delegating_b", "delegating_c"):
         assert set(item_scores(course, assignment, student).values()) == {0}, student
         messages = " ".join(e["evalue"] for meta, errors, _ in autograded(course, assignment, student)
                             if meta.get("grade") for e in errors)

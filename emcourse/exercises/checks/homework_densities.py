@@ -7,10 +7,12 @@ classic wrong answers and prints "public checks passed"; the graded tests use ot
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import erf, ndtr, ndtri
+from scipy.special import erf, logsumexp, ndtr, ndtri
 
-from ...methods.gradient import energy, from_unconstrained, unconstrained_gradient
+
 from ...mixture import Mixture
+from ..references import (descent_energy, diag_log_joint, reference_descent_energies,
+                          reference_softmax_descent_step)
 from ._common import CheckResult, as_array, call, report
 
 
@@ -160,35 +162,19 @@ def check_diag_log_density(diag_log_density) -> CheckResult:
 
 # --- homework 2 --------------------------------------------------------------------------------------
 
-def _theta(gammas, means, log_sigmas):
-    return np.concatenate([means.ravel(), log_sigmas, gammas])
-
-
-def _split(theta, M, d):
-    return theta[M * d + M:], theta[:M * d].reshape(M, d), theta[M * d:M * d + M]
-
-
-def _step(X, g, mu, s, lr):
-    theta = _theta(g, mu, s)
-    M, d = mu.shape
-    return _split(theta - lr * unconstrained_gradient(X, from_unconstrained(theta, M, d)), M, d)
-
-
 def _step_cases():
-    rng = np.random.default_rng(12)
-    X1 = np.vstack([rng.normal(0, 1, (20, 2)), rng.normal(3, 0.5, (15, 2))])
-    X2 = rng.normal(0, 1.5, (25, 3))
-    X3 = np.concatenate([rng.normal(0, 1, 12), [9.0]])[:, None]
-    return [(X1, np.array([0.0, 0.3]), np.array([[0.5, 0.0], [2.5, 2.0]]), np.log([1.0, 0.7]), 0.01),
-            (X2, np.array([5.0, 4.0, 6.0]), rng.normal(0, 1, (3, 3)), np.log([0.8, 1.2, 1.0]), 0.003),
-            (X3, np.array([1.0, -1.0]), np.array([[-0.5], [1.0]]), np.log([1.0, 2.0]), 0.02)]
+    rng = np.random.default_rng(22)
+    X2 = np.vstack([rng.normal(0, [1.0, 0.4], (20, 2)), rng.normal([3, 1], [0.5, 1.5], (15, 2))])
+    X3 = rng.normal(0, [0.5, 2.0, 1.0], (25, 3))
+    return [(X2, np.array([0.3, -0.2]), np.array([[0.5, 0.0], [2.0, 1.0]]), np.log([[1.2, 0.8], [0.7, 1.5]]), 0.01),
+            (X3, np.array([0.0, 0.4, -0.4]), X3[:3] + 0.2, np.log(rng.uniform(0.5, 2.0, (3, 3))), 0.005)]
 
 
 def check_softmax_descent_step(softmax_descent_step) -> CheckResult:
     """Check ``softmax_descent_step(X, gammas, means, log_sigmas, learning_rate) -> (gammas, means, log_sigmas)``.
 
-    One gradient-descent step on E = -log L with P = softmax(gammas) and sigma_j = exp(log_sigmas_j).
-    Used in homework 2 (``homework/source/hw2_gradient_descent``).
+    One gradient-descent step on E = -log L for diagonal components, P = softmax(gammas) and sigma_jk =
+    exp(log_sigmas_jk). Used in homework 2 (``homework/source/hw2_gradient_descent``).
     """
     name = "softmax_descent_step"
     for X, g, mu, s, lr in _step_cases():
@@ -199,36 +185,36 @@ def check_softmax_descent_step(softmax_descent_step) -> CheckResult:
             return report(False, "return three things: (gammas, means, log_sigmas) after the step.", name)
         M, d = mu.shape
         parts = []
-        for v, shape, what in zip(value, [(M,), (M, d), (M,)], ["gammas (M,)", "means (M, d)", "log_sigmas (M,)"]):
+        for v, shape, what in zip(value, [(M,), (M, d), (M, d)], ["gammas (M,)", "means (M, d)", "log_sigmas (M, d)"]):
             arr, err = as_array(v, shape, what)
             if err:
                 return report(False, err, name)
             parts.append(arr)
         G, MU, S = parts
-        eg, emu, es = _step(X, g, mu, s, lr)
+        eg, emu, es = reference_softmax_descent_step(X, g, mu, s, lr)
         if _near(G, eg) and _near(MU, emu) and _near(S, es):
             continue
-        mix = from_unconstrained(_theta(g, mu, s), M, d)
-        R = mix.responsibilities(X)
-        Nj, var = R.sum(0), np.exp(2 * s)
-        sq = ((X[:, None, :] - mu) ** 2).sum(2)
+        var = np.exp(2 * s)
+        a = diag_log_joint(X, g - logsumexp(g), mu, var)
+        R = np.exp(a - logsumexp(a, axis=1, keepdims=True))
+        Nj, sq = R.sum(0), (X[:, None, :] - mu) ** 2
         if _near(G, 2 * g - eg) and _near(MU, 2 * mu - emu) and _near(S, 2 * s - es):
             hint = "every parameter moved uphill: a descent step subtracts the gradient, theta - eta * dE/dtheta."
         elif not _near(G, eg):
             hint = ("the gammas are off. The softmax couples the weights: dE/dgamma_j = N P_j - N_j (not -N_j alone)."
                     if _near(G, g + lr * Nj) else "the gammas are off: dE/dgamma_j = N P_j - N_j with N_j = sum_i r_ij.")
         elif not _near(MU, emu):
-            hint = ("the means moved away from their data (slide 9's sign): dE/dmu_j = sum_i r_ij (mu_j - x_i) / sigma_j^2."
-                    if _near(MU, mu - lr * (R.T @ X - Nj[:, None] * mu) / var[:, None])
-                    else "the means are off: dE/dmu_j = sum_i r_ij (mu_j - x_i) / sigma_j^2.")
-        elif _near(S, s - lr * (Nj - (R * sq).sum(0) / var)) and d > 1:
-            hint = (f"in d = {d} dimensions each feature contributes: dE/ds_j = sum_i r_ij (d - |x_i - mu_j|^2 / "
-                    "sigma_j^2), with d, not 1.")
-        elif _near(S, s - lr * (d * Nj / np.exp(s) - (R * sq).sum(0) / np.exp(3 * s))):
-            hint = ("that is dE/dsigma_j; the parameter is s_j = log sigma_j, so multiply by dsigma/ds = sigma_j "
-                    "(chain rule): dE/ds_j = sum_i r_ij (d - |x_i - mu_j|^2 / sigma_j^2).")
+            hint = ("the means moved away from their data (slide 9's sign): dE/dmu_jk = sum_i r_ij (mu_jk - x_ik) / "
+                    "sigma_jk^2." if _near(MU, mu - lr * (R.T @ X - Nj[:, None] * mu) / var)
+                    else "the means are off: dE/dmu_jk = sum_i r_ij (mu_jk - x_ik) / sigma_jk^2, feature by feature.")
+        elif _near(S, s - lr * (d * Nj[:, None] - (np.einsum("nm,nmd->md", R, sq) / var).sum(1, keepdims=True))):
+            hint = ("that is the spherical formula (a sum over the features, times d): here every feature has its own "
+                    "width, dE/ds_jk = sum_i r_ij (1 - (x_ik - mu_jk)^2 / sigma_jk^2).")
+        elif _near(S, s - lr * (Nj[:, None] / np.exp(s) - np.einsum("nm,nmd->md", R, sq) / np.exp(3 * s))):
+            hint = ("that is dE/dsigma_jk; the parameter is s_jk = log sigma_jk, so multiply by dsigma/ds = sigma_jk "
+                    "(chain rule): dE/ds_jk = sum_i r_ij (1 - (x_ik - mu_jk)^2 / sigma_jk^2).")
         else:
-            hint = "the log_sigmas are off: dE/ds_j = sum_i r_ij (d - |x_i - mu_j|^2 / sigma_j^2)."
+            hint = "the log_sigmas are off: dE/ds_jk = sum_i r_ij (1 - (x_ik - mu_jk)^2 / sigma_jk^2)."
         return report(False, hint, name)
     return report(True, "", name)
 
@@ -236,33 +222,36 @@ def check_softmax_descent_step(softmax_descent_step) -> CheckResult:
 def check_descent_energies(descent_energies) -> CheckResult:
     """Check ``descent_energies(X, gammas, means, log_sigmas, learning_rate, n_steps) -> (n_steps + 1,)``.
 
-    E = -log L (total) before the first step and after each step. Used in homework 2
-    (``homework/source/hw2_gradient_descent``).
+    E = -log L (total) before the first step and after each safeguarded step (a step that would raise E is halved
+    until it does not). Used in homework 2 (``homework/source/hw2_gradient_descent``).
     """
     name = "descent_energies"
-    for (X, g, mu, s, lr), n_steps in zip(_step_cases()[:2], (6, 0)):
+    for (X, g, mu, s, _), lr, n_steps in zip(_step_cases(), (0.01, 3.0), (6, 5)):
         value, err = call(descent_energies, X.copy(), g.copy(), mu.copy(), s.copy(), lr, n_steps)
         got, err = (None, err) if err else as_array(value, (n_steps + 1,), f"{n_steps + 1} energies (the start and "
                                                                             f"after each of {n_steps} steps)")
         if err:
             return report(False, err, name)
-        expected = []
-        M, d = mu.shape
-        for t in range(n_steps + 1):
-            expected.append(energy(X, from_unconstrained(_theta(g, mu, s), M, d)))
-            g, mu, s = _step(X, g, mu, s, lr)
-        expected = np.array(expected)
+        expected = reference_descent_energies(X, g, mu, s, lr, n_steps)
         if _near(got, expected, rtol=1e-8):
             continue
+        plain, params = [descent_energy(X, g, mu, s)], (g, mu, s)
+        for _ in range(n_steps):
+            params = reference_softmax_descent_step(X, *params, lr)
+            plain.append(descent_energy(X, *params))
         if _near(got, -expected, rtol=1e-8):
             hint = "the sign is flipped: E = -log L (gradient descent lowers E)."
         elif _near(got, expected / len(X), rtol=1e-8):
             hint = "that is E per sample; return the total E = -sum_i log p(x_i)."
+        elif np.allclose(got, plain, rtol=1e-8, equal_nan=True):
+            hint = ("those are plain steps at a fixed rate: a step that raises E must not be taken; halve the rate "
+                    "and try again from the same parameters.")
+        elif np.any(np.diff(got) > 0):
+            hint = "your E went up: never take a step that raises E (halve the rate and retry)."
         elif n_steps and np.allclose(got, got[0]):
-            hint = "your energies never change: update the parameters after each step."
-        elif n_steps and _near(got[:-1], expected[1:], rtol=1e-8):
-            hint = "entry 0 must be E at the starting parameters, before any step."
+            hint = "your energies never change: update the parameters after each accepted step."
         else:
-            hint = f"you returned {np.round(got[:3], 4).tolist()}..., expected {np.round(expected[:3], 4).tolist()}..."
+            hint = (f"you returned {np.round(got[:4], 4).tolist()}..., expected {np.round(expected[:4], 4).tolist()}... "
+                    "Is the halved rate kept for the later steps (not reset)?")
         return report(False, hint, name)
     return report(True, "", name)

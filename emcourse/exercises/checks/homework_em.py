@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..._covariance import covariance_kind
-from ...em import m_step, run_em
 from ...methods.online_em import stepwise_em
 from ...mixture import Mixture
+from ..references import reference_diag_em, reference_diag_m_step
 from ._common import CheckResult, as_array, call, report
 
 
@@ -37,7 +37,8 @@ def _parts(value, shapes, names, what):
 # --- homework 3 --------------------------------------------------------------------------------------
 
 def check_diag_m_step(diag_m_step) -> CheckResult:
-    """Check ``diag_m_step(X, resp, var_floor) -> (weights (M,), means (M, d), variances (M, d))``.
+    """Check ``diag_m_step(X, resp, var_floor) -> (weights (M,), means (M, d), variances (d,))``: the M step of the
+    tied diagonal model (one per-feature variance shared by all components).
 
     Used in homework 3 (``homework/source/hw3_diagonal_em``).
     """
@@ -50,62 +51,67 @@ def check_diag_m_step(diag_m_step) -> CheckResult:
     for X, R, floor in [(X1, R1, 0.0), (X2, R2, 0.01), (X1 + 1e8, R1, 0.0)]:
         value, err = call(diag_m_step, X.copy(), R.copy(), floor)
         M, d = R.shape[1], X.shape[1]
-        parts, err = (None, err) if err else _parts(value, [(M,), (M, d), (M, d)], ["weights (M,)", "means (M, d)",
-                                                     "variances (M, d)"], "(weights, means, variances)")
+        parts, err = (None, err) if err else _parts(value, [(M,), (M, d), (d,)], ["weights (M,)", "means (M, d)",
+                                                     "variances (d,): one per feature, shared by the components"],
+                                                     "(weights, means, variances)")
         if err:
             return report(False, err, name)
         w, mu, var = parts
-        ref = m_step(X, R, "diag", floor)
+        ew, emu, evar = reference_diag_m_step(X, R, floor)
         Nj = R.sum(0)
-        if not _near(w, ref.weights):
+        if not _near(w, ew):
             hint = ("the weights are P_j = N_j / N (they sum to 1)." if _near(w, Nj)
                     else "weights: P_j = N_j / N with N_j = sum_i r_ij.")
             return report(False, hint, name)
-        if not _near(mu, ref.means, rtol=1e-12, atol=1e-9 * max(1.0, np.abs(X).max())):
+        if not _near(mu, emu, rtol=1e-12, atol=1e-9 * max(1.0, np.abs(X).max())):
             return report(False, "means: mu_j = sum_i r_ij x_i / N_j, a responsibility-weighted average.", name)
-        if _near(var, ref.covariances, rtol=1e-6):
+        if _near(var, evar, rtol=1e-6):
             continue
-        raw = ref.covariances - floor
-        if _near(var - floor, raw * Nj[:, None] / (Nj[:, None] - 1), rtol=1e-6) or _near(
-                var - floor, raw * Nj[:, None] / (Nj[:, None] - (R ** 2).sum(0)[:, None] / Nj[:, None]), rtol=1e-6):
-            hint = ("that is an unbiased (N_j - 1 style) variance; the M step maximises the likelihood and divides by "
-                    "N_j (the biased, maximum-likelihood estimate).")
+        raw = evar - floor
+        per_component = np.einsum("nk,nkd->kd", R, (X[:, None, :] - emu) ** 2) / Nj[:, None]
+        if _near(var - floor, raw * len(X) / (len(X) - M), rtol=1e-6) or _near(var - floor, raw * len(X) / (len(X) - 1),
+                                                                               rtol=1e-6):
+            hint = ("that is an unbiased (N - 1 or N - M style) variance; the M step maximises the likelihood and "
+                    "divides by N (the biased, maximum-likelihood estimate).")
+        elif _near(var - floor, per_component.mean(0), rtol=1e-6):
+            hint = ("that averages the components' own variances equally; pool them by their counts: "
+                    "sigma_k^2 = sum_j sum_i r_ij (x_ik - mu_jk)^2 / N (a large component weighs more).")
         elif floor and _near(var, np.maximum(raw, floor), rtol=1e-6):
             hint = "add var_floor to every variance (as scikit-learn's reg_covar does); do not clip at it."
         elif floor and _near(var, raw, rtol=1e-6):
             hint = "you forgot the floor: add var_floor to every variance."
         elif np.abs(X).max() > 1e6:
             hint = ("right near 0, wrong near 1e8: <x^2> - <x>^2 cancels catastrophically. Compute "
-                    "sum_i r_ij (x_ik - mu_jk)^2 / N_j around the new mean.")
-        elif _near(var, np.repeat(ref.covariances.mean(1, keepdims=True), d, 1), rtol=1e-6):
+                    "sum_j sum_i r_ij (x_ik - mu_jk)^2 / N around the new means.")
+        elif _near(var, np.full(d, raw.mean()) + floor, rtol=1e-6):
             hint = "a diagonal model keeps one variance per feature: do not average them over the features."
         else:
-            hint = "variances: sigma_jk^2 = sum_i r_ij (x_ik - mu_jk)^2 / N_j + var_floor, with the new mean."
+            hint = "variances: sigma_k^2 = sum_j sum_i r_ij (x_ik - mu_jk)^2 / N + var_floor, with the new means."
         return report(False, hint, name)
     return report(True, "", name)
 
 
 def check_diag_em(diag_em) -> CheckResult:
     """Check ``diag_em(X, weights, means, variances, tol, max_iter, var_floor) -> (weights, means, variances,
-    log_likelihoods)``: EM for diagonal covariances with the per-sample stopping rule.
+    log_likelihoods)``: EM for the tied diagonal model with the per-sample stopping rule.
 
     Used in homework 3 (``homework/source/hw3_diagonal_em``).
     """
     name = "diag_em"
     rng = np.random.default_rng(32)
-    X = np.vstack([rng.normal(0, [1.0, 0.3], (40, 2)), rng.normal([4, 1], [0.5, 1.0], (30, 2))])
-    w, mu, var = np.array([0.5, 0.5]), np.array([[1.0, 0.0], [2.0, 1.0]]), np.array([[2.0, 2.0], [2.0, 2.0]])
+    X = np.vstack([rng.normal(0, [1.0, 0.3], (40, 2)), rng.normal([4, 1], [1.0, 0.3], (30, 2))])
+    w, mu, var = np.array([0.5, 0.5]), np.array([[1.0, 0.0], [2.0, 1.0]]), np.array([2.0, 2.0])
     for tol, max_iter, floor in [(1e-6, 300, 1e-6), (0.0, 4, 0.0), (1e-3, 0, 0.0)]:
         value, err = call(diag_em, X.copy(), w.copy(), mu.copy(), var.copy(), tol, max_iter, floor)
         if err:
             return report(False, err, name)
         if not isinstance(value, (tuple, list)) or len(value) != 4:
             return report(False, "return four things: (weights, means, variances, log_likelihoods).", name)
-        run = run_em(X, Mixture(w, mu, var, "diag"), max_iter=max_iter, tol=tol, reg_covar=floor)
+        ref = reference_diag_em(X, w, mu, var, tol, max_iter, floor)
         lls = np.asarray(value[3], float) if np.ndim(value[3]) == 1 else None
         if lls is None:
             return report(False, "log_likelihoods must be a 1-D array: log L at the start and after each M step.", name)
-        expected = run.log_likelihoods
+        expected = ref[3]
         if lls.shape != expected.shape or not _near(lls, expected, rtol=1e-8):
             if lls.size == expected.size - 1 and _near(lls, expected[1:], rtol=1e-8):
                 hint = "entry 0 must be log L of the starting parameters, before any M step."
@@ -120,20 +126,18 @@ def check_diag_em(diag_em) -> CheckResult:
                 hint = (f"log_likelihoods: you returned {np.round(lls[:3], 4).tolist()}... ({lls.size} entries), "
                         f"expected {np.round(expected[:3], 4).tolist()}... ({expected.size} entries).")
             return report(False, hint, name)
-        parts, err = _parts(value[:3], [(2,), (2, 2), (2, 2)], ["weights", "means", "variances"],
+        parts, err = _parts(value[:3], [(2,), (2, 2), (2,)], ["weights", "means", "variances (d,)"],
                             "(weights, means, variances)")
         if err:
             return report(False, err, name)
-        last = run.mixture
-        if not (_near(parts[0], last.weights, rtol=1e-6) and _near(parts[1], last.means, rtol=1e-6)
-                and _near(parts[2], last.covariances, rtol=1e-6)):
+        if not all(_near(got, want, rtol=1e-6) for got, want in zip(parts, ref[:3])):
             return report(False, "return the parameters whose log L is the last entry of log_likelihoods (no M step "
                                  "after the last E step).", name)
     return report(True, "", name)
 
 
 def _n_parameters(M, d, ctype):
-    return M * d + covariance_kind(ctype).n_parameters(M, d) + M - 1
+    return M * d + (d if ctype == "tied_diag" else covariance_kind(ctype).n_parameters(M, d)) + M - 1
 
 
 def check_bic_score(bic_score) -> CheckResult:
@@ -143,7 +147,7 @@ def check_bic_score(bic_score) -> CheckResult:
     """
     name = "bic_score"
     for ll, N, d, M, ctype in [(-512.25, 200, 2, 3, "spherical"), (-1830.5, 500, 4, 2, "diag"),
-                               (-960.0, 300, 4, 3, "full"), (-75.5, 40, 1, 2, "full")]:
+                               (-960.0, 300, 4, 3, "full"), (-75.5, 40, 1, 2, "full"), (-333.0, 150, 3, 4, "tied_diag")]:
         value, err = call(bic_score, ll, N, d, M, ctype)
         if err:
             return report(False, err, name)
@@ -157,7 +161,10 @@ def check_bic_score(bic_score) -> CheckResult:
             continue
         if np.isclose(got, expected + np.log(N), rtol=1e-10):
             hint = f"one parameter too many: the M weights sum to 1, so only M - 1 = {M - 1} of them are free."
-        elif d > 1 and np.isclose(got, -2 * ll + (p - covariance_kind(ctype).n_parameters(M, d) + M * d * d) * np.log(N)):
+        elif ctype == "tied_diag" and np.isclose(got, expected + (M - 1) * d * np.log(N), rtol=1e-10):
+            hint = "a tied covariance is shared: count its d variances once, not once per component."
+        elif d > 1 and ctype != "tied_diag" and np.isclose(
+                got, -2 * ll + (p - covariance_kind(ctype).n_parameters(M, d) + M * d * d) * np.log(N)):
             hint = "a symmetric d x d covariance has d (d + 1) / 2 free entries, not d^2."
         elif np.isclose(got, -2 * ll + p * np.log10(N), rtol=1e-10):
             hint = "BIC uses the natural logarithm of N."

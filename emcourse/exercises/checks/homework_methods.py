@@ -8,12 +8,14 @@ answers and prints "public checks passed"; the graded tests use other cases.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import logsumexp
 
 from ...methods.artmap import GaussianARTMAP
 from ...methods.heuristic import starved_components
 from ...methods.mfa import MFA
 from ...methods.smem import candidate_triples, split_merge_init
 from ...mixture import Mixture
+from ..references import reference_artmap_log_choice, reference_artmap_vote
 from ._common import CheckResult, as_array, call, report
 
 
@@ -38,23 +40,53 @@ def _categories():
     return A, means, sigmas, counts, labels
 
 
+def _gappy(A):
+    """``A`` with holes: one feature missing in some rows, a row with nothing observed."""
+    B = np.array(A, float)
+    B[1, 0] = B[3, 1] = B[4, 0] = np.nan
+    B[5] = np.nan
+    return B
+
+
+def _gap_hint(got, A, means, sigmas, counts, floor):
+    """A hint for the classic mistakes with missing features, or None."""
+    s = np.maximum(sigmas, floor)
+    if not np.all(np.isfinite(got)):
+        return ("a missing feature (NaN) spreads to the result: leave it out of both sums (np.isnan and "
+                "np.nan_to_num, or a mask), so that every log g_j stays finite.")
+    if _near(got, reference_artmap_log_choice(np.nan_to_num(A), means, sigmas, counts, floor), rtol=1e-9):
+        return "a missing value is not 0: leave the feature out of the sums instead of filling it in."
+    seen_quad = reference_artmap_log_choice(A, means, sigmas, counts, floor) + (~np.isnan(A)) @ np.log(s).T
+    if _near(got, seen_quad - np.log(s).sum(1), rtol=1e-9):
+        return ("divide by prod s_jk over the observed features only: a missing feature contributes no factor, "
+                "neither to G_j nor to the normaliser.")
+    return None
+
+
 def check_artmap_log_choice(artmap_log_choice) -> CheckResult:
     """Check ``artmap_log_choice(A, means, sigmas, counts, sigma_floor) -> (N, J)``: log g_j(a_i) of Gaussian
-    ARTMAP, log n_j - sum_k log s_jk - 1/2 sum_k ((a_k - mu_jk) / s_jk)^2 with s = max(sigma, sigma_floor).
+    ARTMAP over each sample's observed (non-NaN) features, log n_j - sum_k log s_jk - 1/2 sum_k ((a_k - mu_jk) /
+    s_jk)^2 with s = max(sigma, sigma_floor).
 
     Used in homework 5 (``homework/source/hw5_artmap_heuristic``).
     """
     name = "artmap_log_choice"
     A, means, sigmas, counts, labels = _categories()
-    for floor in (0.0, 0.05):
-        value, err = call(artmap_log_choice, A.copy(), means.copy(), sigmas.copy(), counts.copy(), floor)
+    for gaps, floor in ((False, 0.0), (False, 0.05), (True, 0.0)):
+        B = _gappy(A) if gaps else A
+        value, err = call(artmap_log_choice, B.copy(), means.copy(), sigmas.copy(), counts.copy(), floor)
         got, err = (None, err) if err else as_array(value, (len(A), len(means)), "one log g per sample and "
                                                     "category, shape (N, J)")
         if err:
             return report(False, err, name)
-        expected = _artmap(means, sigmas, counts, labels, floor=floor).choice(A)
+        expected = reference_artmap_log_choice(B, means, sigmas, counts, floor)
         if _near(got, expected, rtol=1e-9):
             continue
+        if gaps:
+            hint = _gap_hint(got, B, means, sigmas, counts, floor) or (
+                "over the observed features O: log g_j = log n_j - sum_(k in O) log s_jk - 1/2 sum_(k in O) "
+                "((a_k - mu_jk) / s_jk)^2.")
+            return report(False, hint, name)
         s = np.maximum(sigmas, floor)
         quad = -0.5 * (((A[:, None, :] - means) / s) ** 2).sum(2)
         if _near(got, expected - 0.5 * A.shape[1] * np.log(2 * np.pi), rtol=1e-9):
@@ -77,7 +109,8 @@ def check_artmap_log_choice(artmap_log_choice) -> CheckResult:
 
 def check_artmap_vote(artmap_vote) -> CheckResult:
     """Check ``artmap_vote(A, means, sigmas, counts, labels, rho, sigma_floor) -> (N,)``: the class each sample
-    gets by the distributed vote of slide 17 among the categories with G_j(a) > rho (all of them if none).
+    gets by the distributed vote of slide 17 among the categories with G_j(a) > rho (all of them if none), over the
+    observed features, ties to the smallest label.
 
     Used in homework 5 (``homework/source/hw5_artmap_heuristic``).
     """
@@ -86,30 +119,40 @@ def check_artmap_vote(artmap_vote) -> CheckResult:
     means, sigmas = rng.uniform(0, 1, (8, 2)), rng.uniform(0.03, 0.3, (8, 2))
     counts, labels = rng.integers(1, 40, 8), rng.choice([0, 1, 2], 8)
     A = rng.uniform(-0.1, 1.1, (40, 2))
-    for rho, floor in ((0.0, 0.0), (0.5, 0.0), (0.2, 0.08)):
+    twins = (np.array([[0.3, 0.3], [0.3, 0.3], [0.7, 0.7]]), np.full((3, 2), 0.1), np.array([4, 4, 9]),
+             np.array([6, 2, 4]))                  # two identical categories labelled 6 and 2: a tie
+    cases = [(A, means, sigmas, counts, labels, 0.0, 0.0), (A, means, sigmas, counts, labels, 0.5, 0.0),
+             (A, means, sigmas, counts, labels, 0.2, 0.08), (_gappy(A[:6]), means, sigmas, counts, labels, 0.3, 0.0),
+             (np.array([[0.3, 0.31], [0.29, np.nan], [0.7, 0.7]]), *twins, 0.0, 0.0)]
+    for A, means, sigmas, counts, labels, rho, floor in cases:
         value, err = call(artmap_vote, A.copy(), means.copy(), sigmas.copy(), counts.copy(), labels.copy(), rho, floor)
         got, err = (None, err) if err else as_array(value, (len(A),), "one class label per sample, shape (N,)")
         if err:
             return report(False, err, name)
-        net = _artmap(means, sigmas, counts, labels, rho=rho, floor=floor)
-        expected = net.predict(A)
+        expected = reference_artmap_vote(A, means, sigmas, counts, labels, rho, floor)
         if np.array_equal(got, expected):
             continue
-        logg = net.choice(A)
-        G = net.match(A)
+        complete = not np.isnan(A).any()
+        logg = reference_artmap_log_choice(A, means, sigmas, counts, floor)
+        G = np.exp(logg - np.log(counts) + (~np.isnan(A)) @ np.log(np.maximum(sigmas, floor)).T)
         voters = np.where((G > rho).any(1, keepdims=True), G > rho, True)
         wta = labels[np.argmax(np.where(voters, logg, -np.inf), axis=1)]
         by_match = np.array([max(set(labels), key=lambda c: G[i, (labels == c) & voters[i]].sum()) for i in range(len(A))])
-        everyone = _artmap(means, sigmas, counts, labels, floor=floor).predict(A)
-        if np.array_equal(got, wta):
+        if len(means) == 3 and got[0] != expected[0]:
+            hint = f"a tie between classes goes to the smallest label ({expected[0]}, not {got[0]:g})."
+        elif np.array_equal(got, wta) and not np.array_equal(wta, expected):
             hint = ("that is winner-take-all (the label of the best category); prediction is a vote: each voter "
                     "adds y_j = g_j / sum g to its class, and the class with the most votes wins.")
-        elif rho > 0 and np.array_equal(got, everyone):
+        elif rho > 0 and complete and np.array_equal(got, reference_artmap_vote(A, means, sigmas, counts, labels, 0.0,
+                                                                                 floor)):
             hint = f"only the categories with G_j(a) > rho = {rho} vote (all of them only if none passes)."
-        elif np.array_equal(got, by_match):
+        elif complete and np.array_equal(got, by_match):
             hint = "vote with the choice values g_j (count and spread included), not the unit-height matches G_j."
         elif np.any(got < 0):
             hint = "when no category passes rho, let all of them vote: every sample gets a class."
+        elif not complete:
+            hint = ("with missing features, G_j and g_j use the observed features only (your artmap_log_choice): "
+                    "a sample with nothing observed is predicted from the counts alone.")
         else:
             i = int(np.flatnonzero(got != expected)[0])
             hint = f"sample {i} ({A[i].tolist()}): you predicted {got[i]:g}, the vote gives {expected[i]}."
@@ -117,18 +160,33 @@ def check_artmap_vote(artmap_vote) -> CheckResult:
     return report(True, "", name)
 
 
-def _reseed(X, w, mu, var, R, counts=None, threshold=None, renormalise=True, variance="others"):
+def _reseed(X, w, mu, var, R, counts=None, threshold=None, renormalise=True, variance="others", density="mixture"):
     N, M = R.shape
     starved = (np.flatnonzero((R.sum(0) if counts is None else counts) < (N / (2 * M) if threshold is None else threshold)))
     w, mu, var = w.copy(), mu.copy(), var.copy()
     if starved.size == 0:
         return w, mu, var
-    order = np.argsort(Mixture(w, mu, var).log_pdf(X), kind="stable")
+    d = X.shape[1] if density != "1d" else 1
+    a = (np.log(w) * (density != "unweighted") - 0.5 * d * np.log(2 * np.pi * var)
+         - 0.5 * ((X[:, None, :] - mu) ** 2).sum(2) / var)
+    order = np.argsort(a.max(1) if density == "max" else logsumexp(a, axis=1), kind="stable")
     kept = np.setdiff1d(np.arange(M), starved)
-    new_var = var[kept].mean() if (kept.size and variance == "others") else var.mean()
+    new_var = {"others": var[kept].mean(), "all": var.mean(), "median": np.median(var[kept])}[variance]
     for rank, j in enumerate(starved):
         mu[j], var[j], w[j] = X[order[rank]], new_var, 1.0 / M
     return (w / w.sum() if renormalise else w), mu, var
+
+
+def _layered(d):
+    """Three used components of unequal weights and widths, two starved, a few points past each used one (the
+    worst-explained points depend on the weights, the d-dimensional normaliser and the sum over components)."""
+    g = np.random.default_rng(3 if d == 2 else 108)
+    w = np.array([0.5, 0.3, 0.12, 0.04, 0.04])
+    mu = np.vstack([[0.0] * d, [6.0] + [0.0] * (d - 1), [0.0, 6.0] + [0.0] * (d - 2), g.normal(0, 3, (2, d))])
+    var = np.array([0.05, 4.0, 0.8, 0.6, 1.7])
+    X = np.vstack([mu[j] + np.sqrt(var[j]) * g.standard_normal((n, d)) for j, n in enumerate((40, 30, 20))]
+                  + [mu[j] + g.uniform(0.5, 1.0) * np.sqrt(var[j]) * g.standard_normal((2, d)) * 3 for j in range(3)])
+    return X, w, mu, var, Mixture(w, mu, var).responsibilities(X)
 
 
 def check_reseed_starved(reseed_starved) -> CheckResult:
@@ -144,7 +202,8 @@ def check_reseed_starved(reseed_starved) -> CheckResult:
     soft[:, 2] = 1 - soft[:, :2].sum(1)                                   # N_j = 30, 22.5, 7.5: never anyone's largest
     cases = [(rng.normal(0, 2, (40, 2)), [0.4, 0.2, 0.2, 0.2], rng.normal(0, 2, (4, 2)), [1.0, 2.0, 0.5, 1.0], one_hot),
              (rng.normal(0, 2, (60, 2)), [0.5, 0.3, 0.2], rng.normal(0, 2, (3, 2)), [1.0, 1.5, 0.7], soft),
-             (rng.normal(0, 2, (30, 2)), [0.5, 0.5], [[-1.0, 0.0], [1.0, 0.0]], [1.0, 1.0], np.full((30, 2), 0.5))]
+             (rng.normal(0, 2, (30, 2)), [0.5, 0.5], [[-1.0, 0.0], [1.0, 0.0]], [1.0, 1.0], np.full((30, 2), 0.5)),
+             _layered(2), _layered(3)]
     for args in cases:
         Xc, wc, muc, varc, Rc = (np.asarray(a, float) for a in args)
         M, d = muc.shape
@@ -164,12 +223,21 @@ def check_reseed_starved(reseed_starved) -> CheckResult:
             continue
         hard = np.bincount(Rc.argmax(1), minlength=M)
         wrong = {"hard": _reseed(Xc, wc, muc, varc, Rc, counts=hard), "N/M": _reseed(Xc, wc, muc, varc, Rc, threshold=len(Xc) / M),
-                 "norm": _reseed(Xc, wc, muc, varc, Rc, renormalise=False), "var": _reseed(Xc, wc, muc, varc, Rc, variance="all")}
+                 "norm": _reseed(Xc, wc, muc, varc, Rc, renormalise=False), "var": _reseed(Xc, wc, muc, varc, Rc, variance="all"),
+                 "median": _reseed(Xc, wc, muc, varc, Rc, variance="median"),
+                 "unweighted": _reseed(Xc, wc, muc, varc, Rc, density="unweighted"),
+                 "1d": _reseed(Xc, wc, muc, varc, Rc, density="1d"), "max": _reseed(Xc, wc, muc, varc, Rc, density="max")}
         hints = {"hard": f"N_j is the soft count sum_i r_ij ({np.round(Rc.sum(0), 1).tolist()}), not the number of points "
                          f"whose largest responsibility is j ({hard.tolist()}).",
                  "N/M": f"slide 30's threshold is N/(2M) = {len(Xc) / (2 * M):g}, half the equal share N/M.",
                  "norm": "after giving each reset component 1/M, divide all the weights by their sum.",
-                 "var": "a reset component takes the average variance of the components that were not starved."}
+                 "var": "a reset component takes the average variance of the components that were not starved.",
+                 "median": "the new variance is the mean of the kept components' variances, not their median.",
+                 "unweighted": "rank the points by the mixture density sum_j P_j N(x_i | mu_j, sigma_j^2 I): weight "
+                               "each component by P_j.",
+                 "1d": f"in d = {d} dimensions a spherical Gaussian's normaliser is (2 pi sigma_j^2)^(-d/2), not "
+                       "(2 pi sigma_j^2)^(-1/2): the ranking changes with it.",
+                 "max": "rank by the mixture density (the sum over the components), not by the best single component."}
         hint = next((hints[k] for k, v in wrong.items() if all(_near(a, b) for a, b in zip(parts, v))), None)
         if hint is None and starved_components(Rc).size and not _near(parts[1], expected[1]):
             hint = ("the k-th starved component (in index order) moves to the point with the k-th lowest mixture "
@@ -247,9 +315,14 @@ def check_smem_candidates(smem_candidates) -> CheckResult:
     """
     name = "smem_candidates"
     rng = np.random.default_rng(62)
+    cases = []
     for M, c_max in ((4, 5), (5, 12), (3, 10)):
         R = rng.dirichlet(np.ones(M) * 0.7, size=40)
-        jm, js = R.T @ R, rng.uniform(0, 2, M)
+        cases.append((R.T @ R, rng.uniform(0, 2, M), c_max))
+    R = rng.dirichlet(np.ones(5) * 0.7, size=40)
+    cases.append((np.round(4 * (R.T @ R) / (R.T @ R).max()), np.round(rng.uniform(0, 2, 5)), 30))   # ties
+    for jm, js, c_max in cases:
+        M = len(js)
         value, err = call(smem_candidates, jm.copy(), js.copy(), c_max)
         expected = candidate_triples(jm, js)[:c_max]
         got, err = (None, err) if err else as_array(value, expected.shape, f"{len(expected)} triples (i, j, k), "
@@ -258,10 +331,16 @@ def check_smem_candidates(smem_candidates) -> CheckResult:
             return report(False, err, name)
         if np.array_equal(got, expected):
             continue
+        pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: jm[p])[::-1]
+        splits = sorted(range(M), key=lambda k: js[k])[::-1]
+        reversed_ties = np.array([(i, j, k) for i, j in pairs for k in splits if k not in (i, j)][:c_max])
         if any(len({int(v) for v in row}) < 3 for row in got):
             hint = "k must differ from i and j: a component cannot be merged and split in the same step."
         elif any(int(row[0]) > int(row[1]) for row in got):
             hint = "list each pair once, with i < j (J_merge is symmetric)."
+        elif np.array_equal(got, reversed_ties):
+            hint = ("ties keep the lower index first: sort by -J (a stable sort), not ascending and then reversed "
+                    "(which puts the higher index first among equal values).")
         elif np.array_equal(got[:, 2], np.sort(got[:, 2])) and not np.array_equal(got[:, 2], expected[:, 2]):
             hint = "order by J_split descending inside each pair (the largest split criterion first)."
         else:
