@@ -11,6 +11,7 @@ import numpy as np
 from scipy.optimize import brentq
 from scipy.special import logsumexp, ndtr
 
+from .._covariance import covariance_kind
 from ..methods.artmap import GaussianARTMAP
 from ..methods.heuristic import starved_components
 from ..methods.mfa import MFA
@@ -109,14 +110,21 @@ def reference_diag_em(X, weights, means, variances, tol, max_iter, var_floor) ->
     return weights, means, variances, np.array(lls)
 
 
-def reference_bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type) -> float:
-    """-2 log L + p ln N with p from the course's parameter count ("tied_diag": M d + d + M - 1). Used in homework 3."""
+# homework 3's own model, which the engine does not have: one diagonal covariance shared by all components (d numbers)
+TIED_DIAG = "tied_diag"
+
+
+def n_free_parameters(n_components, n_features, covariance_type) -> int:
+    """Free parameters of a Gaussian mixture: means, covariances (the engine's types, or ``TIED_DIAG``: d shared
+    variances) and M - 1 free weights. Used in homework 3 (``homework/source/hw3_diagonal_em``)."""
     M, d = n_components, n_features
-    if covariance_type == "tied_diag":
-        p = M * d + d + M - 1
-    else:
-        cov = {"spherical": np.ones(M), "diag": np.ones((M, d)), "full": np.tile(np.eye(d), (M, 1, 1))}[covariance_type]
-        p = Mixture(np.full(M, 1 / M), np.zeros((M, d)), cov, covariance_type).n_parameters
+    covariances = d if covariance_type == TIED_DIAG else covariance_kind(covariance_type).n_parameters(M, d)
+    return M * d + covariances + M - 1
+
+
+def reference_bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type) -> float:
+    """-2 log L + p ln N with p from ``n_free_parameters``. Used in homework 3."""
+    p = n_free_parameters(n_components, n_features, covariance_type)
     return float(-2 * log_likelihood + p * np.log(n_samples))
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from ..._covariance import covariance_kind
 from ...methods.online_em import stepwise_em
 from ...mixture import Mixture
-from ..references import reference_diag_em, reference_diag_m_step
+from ..references import TIED_DIAG, n_free_parameters, reference_diag_em, reference_diag_m_step
 from ._common import CheckResult, as_array, call, report
 
 
@@ -136,10 +136,6 @@ def check_diag_em(diag_em) -> CheckResult:
     return report(True, "", name)
 
 
-def _n_parameters(M, d, ctype):
-    return M * d + (d if ctype == "tied_diag" else covariance_kind(ctype).n_parameters(M, d)) + M - 1
-
-
 def check_bic_score(bic_score) -> CheckResult:
     """Check ``bic_score(log_likelihood, n_samples, n_features, n_components, covariance_type) -> float``.
 
@@ -155,15 +151,15 @@ def check_bic_score(bic_score) -> CheckResult:
             got = float(value)
         except (TypeError, ValueError):
             return report(False, f"return one number (a float); you returned {value!r}.", name)
-        p = _n_parameters(M, d, ctype)
+        p = n_free_parameters(M, d, ctype)
         expected = -2 * ll + p * np.log(N)
         if np.isclose(got, expected, rtol=1e-10):
             continue
         if np.isclose(got, expected + np.log(N), rtol=1e-10):
             hint = f"one parameter too many: the M weights sum to 1, so only M - 1 = {M - 1} of them are free."
-        elif ctype == "tied_diag" and np.isclose(got, expected + (M - 1) * d * np.log(N), rtol=1e-10):
+        elif ctype == TIED_DIAG and np.isclose(got, expected + (M - 1) * d * np.log(N), rtol=1e-10):
             hint = "a tied covariance is shared: count its d variances once, not once per component."
-        elif d > 1 and ctype != "tied_diag" and np.isclose(
+        elif d > 1 and ctype != TIED_DIAG and np.isclose(
                 got, -2 * ll + (p - covariance_kind(ctype).n_parameters(M, d) + M * d * d) * np.log(N)):
             hint = "a symmetric d x d covariance has d (d + 1) / 2 free entries, not d^2."
         elif np.isclose(got, -2 * ll + p * np.log10(N), rtol=1e-10):
