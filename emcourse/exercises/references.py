@@ -217,8 +217,12 @@ def reference_smem_reinit(weights, means, covariances, triple, offsets) -> tuple
 
 
 def reference_smem_candidates(j_merge, j_split, c_max) -> np.ndarray:
-    """The course's first ``c_max`` candidate triples. Used in homework 6."""
-    return candidate_triples(j_merge, j_split)[:c_max]
+    """The course's first ``c_max`` candidate triples with the merge pairs ranked by the cosine J_merge (lesson 8's
+    course variant), computed from the paper's unnormalised ``j_merge`` = R'R. Used in homework 6."""
+    J = np.array(j_merge, dtype=float)
+    norms = np.sqrt(np.diag(J))
+    safe = np.where(norms > 0, norms, 1.0)
+    return candidate_triples(J / np.outer(safe, safe), j_split)[:c_max]    # a zero column: cosine 0
 
 
 def reference_mfa_log_likelihood(X, weights, means, loadings, psi) -> float:

@@ -241,7 +241,10 @@ def smem_candidates(j_merge, j_split, c_max):
     fifo = queue.Queue()                  # the standard library's queue, as a plain FIFO
     fifo.put(M)
     assert fifo.get() == M
-    pairs = sorted(itertools.combinations(range(M), 2), key=lambda p: (-j_merge[p[0], p[1]], p))
+    sq = np.diagonal(j_merge)
+    cos = {(i, j): (j_merge[i, j] / np.sqrt(sq[i] * sq[j]) if sq[i] > 0 and sq[j] > 0 else 0.0)
+           for i, j in itertools.combinations(range(M), 2)}
+    pairs = sorted(cos, key=lambda p: (-cos[p], p))
     out = []
     for i, j in pairs:
         for k in sorted(set(range(M)) - {i, j}, key=lambda k: (-j_split[k], k)):
@@ -411,7 +414,10 @@ WRONG = {
         ("k may be i or j", "if k not in (i, j)]", "]", "must differ"),
         ("split-outer", "triples = [(i, j, k) for i, j in pairs for k in splits if k not in (i, j)]", "triples = [(i, j, k) for k in splits for i, j in pairs if k not in (i, j)]", "merge-outer"),
         ("split ascending", "splits = sorted(range(M), key=lambda k: -j_split[k])", "splits = sorted(range(M), key=lambda k: j_split[k])", "J_split descending"),
-        ("ties reversed", "pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: -j_merge[p])   # stable\nsplits = sorted(range(M), key=lambda k: -j_split[k])", "pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: j_merge[p])[::-1]\nsplits = sorted(range(M), key=lambda k: j_split[k])[::-1]", "ties keep the lower index first"),
+        ("ties reversed", "pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: -cosine[p])    # stable\nsplits = sorted(range(M), key=lambda k: -j_split[k])", "pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: cosine[p])[::-1]\nsplits = sorted(range(M), key=lambda k: j_split[k])[::-1]", "ties keep the lower index first"),
+        ("unnormalised J_merge", "key=lambda p: -cosine[p])", "key=lambda p: -j_merge[p])", "unnormalised ranking"),
+        ("divided by J_ii J_jj", "cosine = j_merge / np.outer(np.where(norms > 0, norms, 1.0), np.where(norms > 0, norms, 1.0))", "cosine = j_merge / np.outer(norms ** 2, norms ** 2).clip(1e-300)", "not by J_ii J_jj"),
+        ("0/0 for an empty component", "cosine = j_merge / np.outer(np.where(norms > 0, norms, 1.0), np.where(norms > 0, norms, 1.0))", "cosine = j_merge / np.outer(norms, norms)", "explains no point"),
     ],
     "mfa_log_likelihood": [
         ("per sample", "return float(scipy.special.logsumexp(a, axis=1).sum())", "return float(scipy.special.logsumexp(a, axis=1).mean())", "per sample"),
@@ -713,7 +719,9 @@ def smem_reinit(weights, means, covariances, triple, offsets):
 from emcourse.methods.smem import candidate_triples
 
 def smem_candidates(j_merge, j_split, c_max):
-    return candidate_triples(j_merge, j_split)[:c_max]
+    n = np.sqrt(np.diag(j_merge))
+    n = np.where(n > 0, n, 1.0)
+    return candidate_triples(j_merge / np.outer(n, n), j_split)[:c_max]
 ''', "mfa_log_likelihood": '''
 def mfa_log_likelihood(X, weights, means, loadings, psi):
     return em.methods.mfa.MFA(weights, means, loadings, psi).log_likelihood(X)
@@ -735,7 +743,10 @@ def smem_reinit(weights, means, covariances, triple, offsets):
 import importlib
 
 def smem_candidates(j_merge, j_split, c_max):
-    return getattr(importlib.import_module("emcourse.methods.smem"), "candidate_triples")(j_merge, j_split)[:c_max]
+    n = np.sqrt(np.diag(j_merge))
+    n = np.where(n > 0, n, 1.0)
+    return getattr(importlib.import_module("emcourse.methods.smem"), "candidate_triples")(j_merge / np.outer(n, n),
+                                                                                         j_split)[:c_max]
 ''', "mfa_log_likelihood": '''
 class _Later:
     def __init__(self, *args):

@@ -13,7 +13,7 @@ from scipy.special import logsumexp
 from ...methods.artmap import GaussianARTMAP
 from ...methods.heuristic import starved_components
 from ...methods.mfa import MFA
-from ...methods.smem import candidate_triples, split_merge_init
+from ...methods.smem import split_merge_init
 from ...mixture import Mixture
 from ..references import reference_artmap_log_choice, reference_artmap_vote
 from ._common import CheckResult, as_array, call, report
@@ -307,45 +307,72 @@ def check_smem_reinit(smem_reinit) -> CheckResult:
     return report(True, "", name)
 
 
+def _cosine(jm):
+    """The cosine J_merge from the paper's R'R (a zero posterior vector: cosine 0)."""
+    norms = np.sqrt(np.diag(jm))
+    safe = np.where(norms > 0, norms, 1.0)
+    return jm / np.outer(safe, safe)
+
+
+def _ordered(jm, js, c_max, *, reverse_ties=False):
+    """Merge-outer, split-inner triples ranked by jm and js (descending), as a list of the first c_max."""
+    M = len(js)
+    pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: -jm[p])
+    splits = sorted(range(M), key=lambda k: -js[k])
+    if reverse_ties:
+        pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: jm[p])[::-1]
+        splits = sorted(range(M), key=lambda k: js[k])[::-1]
+    return np.array([(i, j, k) for i, j in pairs for k in splits if k not in (i, j)][:c_max]).reshape(-1, 3)
+
+
 def check_smem_candidates(smem_candidates) -> CheckResult:
     """Check ``smem_candidates(j_merge, j_split, c_max) -> (c, 3)``: the first c_max SMEM triples (i, j, k),
-    i < j by J_merge descending, then k not in {i, j} by J_split descending.
+    i < j by the cosine J_merge (computed from the given R'R) descending, then k not in {i, j} by J_split descending.
 
     Used in homework 6 (``homework/source/hw6_smem_mfa``).
     """
     name = "smem_candidates"
     rng = np.random.default_rng(62)
     cases = []
-    for M, c_max in ((4, 5), (5, 12), (3, 10)):
-        R = rng.dirichlet(np.ones(M) * 0.7, size=40)
+    for M, c_max, sizes in ((4, 5, [3.0, 0.4, 1.0, 0.5]), (5, 12, [0.3, 2.0, 1.0, 2.5, 0.6]), (3, 10, [1.0, 1.0, 2.0])):
+        R = rng.dirichlet(np.ones(M) * 0.7, size=40) * sizes           # unequal sizes: R'R and cosine orders differ
         cases.append((R.T @ R, rng.uniform(0, 2, M), c_max))
     R = rng.dirichlet(np.ones(5) * 0.7, size=40)
-    cases.append((np.round(4 * (R.T @ R) / (R.T @ R).max()), np.round(rng.uniform(0, 2, 5)), 30))   # ties
+    jm = np.round(4 * (R.T @ R) / (R.T @ R).max())
+    np.fill_diagonal(jm, 4.0)                                         # equal norms: exact cosines, with ties
+    cases.append((jm, np.round(rng.uniform(0, 2, 5)), 30))
+    R = rng.dirichlet(np.ones(4), size=30) * [2.0, 0.5, 1.0, 1.0]
+    R[:, 2] = 0.0                                                     # component 3 explains no point
+    cases.append((R.T @ R, rng.uniform(0, 2, 4), 12))
     for jm, js, c_max in cases:
-        M = len(js)
         value, err = call(smem_candidates, jm.copy(), js.copy(), c_max)
-        expected = candidate_triples(jm, js)[:c_max]
+        expected = _ordered(_cosine(jm), js, c_max)
         got, err = (None, err) if err else as_array(value, expected.shape, f"{len(expected)} triples (i, j, k), "
                                                     f"shape ({len(expected)}, 3)")
         if err:
             return report(False, err, name)
         if np.array_equal(got, expected):
             continue
-        pairs = sorted(((i, j) for i in range(M) for j in range(i + 1, M)), key=lambda p: jm[p])[::-1]
-        splits = sorted(range(M), key=lambda k: js[k])[::-1]
-        reversed_ties = np.array([(i, j, k) for i, j in pairs for k in splits if k not in (i, j)][:c_max])
         if any(len({int(v) for v in row}) < 3 for row in got):
             hint = "k must differ from i and j: a component cannot be merged and split in the same step."
         elif any(int(row[0]) > int(row[1]) for row in got):
             hint = "list each pair once, with i < j (J_merge is symmetric)."
-        elif np.array_equal(got, reversed_ties):
+        elif np.array_equal(got, _ordered(jm, js, c_max)):
+            hint = ("that is the paper's unnormalised ranking (lesson 8); rank the pairs by the cosine "
+                    "J_ij / sqrt(J_ii J_jj): the diagonal of R^T R holds the squared norms.")
+        elif np.array_equal(got, _ordered(jm / np.outer(np.diag(jm), np.diag(jm)).clip(1e-300), js, c_max)):
+            hint = "divide by the norms |r_i| |r_j| = sqrt(J_ii J_jj), not by J_ii J_jj."
+        elif np.array_equal(got, _ordered(_cosine(jm), js, c_max, reverse_ties=True)):
             hint = ("ties keep the lower index first: sort by -J (a stable sort), not ascending and then reversed "
                     "(which puts the higher index first among equal values).")
         elif np.array_equal(got[:, 2], np.sort(got[:, 2])) and not np.array_equal(got[:, 2], expected[:, 2]):
             hint = "order by J_split descending inside each pair (the largest split criterion first)."
+        elif np.any(np.diag(jm) == 0):
+            hint = ("a component that explains no point has r_i = 0 and J_ii = 0: its cosine with every other one is "
+                    "0 (not 0/0 = NaN, which sorts unpredictably).")
         else:
-            hint = ("merge-outer, split-inner: pairs by J_merge descending; for each pair, k by J_split descending. "
-                    f"Expected {expected[:3].tolist()}..., you returned {got[:3].astype(int).tolist()}...")
+            hint = ("merge-outer, split-inner: pairs by the cosine J_merge descending; for each pair, k by J_split "
+                    f"descending. Expected {expected[:3].tolist()}..., you returned {got[:3].astype(int).tolist()}...")
         return report(False, hint, name)
     return report(True, "", name)
 
