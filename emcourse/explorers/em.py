@@ -211,6 +211,9 @@ class EMExplorer(Explorer):
         name = next(n for n, w in self.controls.items() if w is change["owner"])
         if name != "iteration":
             self.state[name] = change["new"]
+            if self._settings() not in self._runs:      # a run to compute first: say so before it starts
+                self.readout.value = (f"<pre style='margin:0'>computing: EM with {name.replace('_', ' ')} = "
+                                      f"{change['new']} ...</pre>")
             n_iter = self.run.n_iter
             it = self.controls["iteration"]
             self._rebuilt = True

@@ -118,3 +118,15 @@ def test_lesson_10_marks_have_a_legend_components_are_numbered_and_jumps_are_not
     assert "not an EM step" not in ex.summary()
     plain = W.EMExplorer(GRID, n_components=9, settings=("seed",), max_iter=30)           # lessons 4 and 5: unchanged
     assert plain.ax_ll.get_legend() is None and plain.numbers == {}
+
+
+def test_a_run_to_compute_is_announced_first_and_a_stored_one_is_not():
+    ex = W.EMExplorer(GRID, n_components=9, settings=("seed",), rng=0)
+    seen = []
+    ex.readout.observe(lambda change: seen.append(change["new"]), names="value")
+    ex.set(seed=1)
+    assert "computing" in seen[0] and "seed = 1" in seen[0]              # before EM runs
+    assert "computing" not in seen[-1]
+    seen.clear()
+    ex.set(seed=0)                                                          # computed at build: stored
+    assert seen and not any("computing" in s for s in seen)
