@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from tests.browser.labserver import CHROMIUM, LOOPBACK, ROOT, start_lab
+from tests.browser.labserver import CHROMIUM, LOOPBACK, ROOT, chromium, start_lab
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -25,7 +25,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab_server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"EMCOURSE_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}: apt-get install chromium")
@@ -37,9 +37,10 @@ def lab_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def browser(chromium):
-    return chromium
+@pytest.fixture(scope="package")
+def browser():
+    with chromium() as b:
+        yield b
 
 
 class LabPage:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,24 @@ def start_lab(base: Path) -> LabServer:
 def launch_chromium(playwright):
     """Headless Debian Chromium through Playwright (no Playwright browser download)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium():
+    """Playwright with one headless Chromium, closed (driver process and its watcher thread too) on exit.
+
+    Playwright's sync API cannot be entered twice at once in one thread, and its driver's watcher thread must not
+    outlive the browser tests (the homework's delegation guard, tested later in the same session, flags every
+    thread the kernel did not start): each test folder opens its own, package-scoped, one after the other.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def run_all(page, url: str, timeout: int = 120_000) -> None:

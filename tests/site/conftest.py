@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tests.browser.labserver import CHROMIUM
+from tests.browser.labserver import CHROMIUM, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
@@ -81,9 +81,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def site_browser(chromium):
-    return chromium
+@pytest.fixture(scope="package")
+def site_browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"EMCOURSE_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}: apt-get install chromium")
+    with chromium() as browser:
+        yield browser
 
 
 class SitePage:
