@@ -333,11 +333,15 @@ WRONG = {
         ("the spherical formula", 'grad_log_sigmas = n_j[:, None] - np.einsum("nm,nmd->md", resp, sq) / variances', 'grad_log_sigmas = np.repeat(X.shape[1] * n_j[:, None] - (np.einsum("nm,nmd->md", resp, sq) / variances).sum(axis=1, keepdims=True), X.shape[1], axis=1)', "spherical formula"),
         ("dE/dsigma, not dE/ds", 'grad_log_sigmas = n_j[:, None] - np.einsum("nm,nmd->md", resp, sq) / variances', 'grad_log_sigmas = n_j[:, None] / np.exp(log_sigmas) - np.einsum("nm,nmd->md", resp, sq) / np.exp(3 * log_sigmas)', "chain rule"),
         ("slide 9's sign", "grad_means = (n_j[:, None] * means - resp.T @ X)", "grad_means = (resp.T @ X - n_j[:, None] * means)", "slide 9"),
+        ("gradient of E / N", "return (gammas - learning_rate * grad_gammas,", "learning_rate = learning_rate / N\nreturn (gammas - learning_rate * grad_gammas,", "not a mean"),
+        ("log_sigmas at the new means", 'grad_log_sigmas = n_j[:, None] - np.einsum("nm,nmd->md", resp, sq) / variances', 'grad_log_sigmas = n_j[:, None] - np.einsum("nm,nmd->md", resp, (X[:, None, :] - (means - learning_rate * grad_means)) ** 2) / variances', "before you update any"),
     ],
     "descent_energies": [
         ("log L, not E", "return np.array(energies)", "return -np.array(energies)", "sign is flipped"),
         ("per sample", "return -scipy.special.logsumexp(a, axis=1).sum()", "return -scipy.special.logsumexp(a, axis=1).mean()", "per sample"),
         ("no safeguard", "if e_new <= energies[-1]:", "if True:", "plain steps"),
+        ("E without 2 pi", "- 0.5 * np.log(2 * np.pi * variances).sum(axis=1)", "- 0.5 * np.log(variances).sum(axis=1)", "N d/2 log(2 pi)"),
+        ("E without the widths", "- 0.5 * np.log(2 * np.pi * variances).sum(axis=1)", "- 0.5 * X.shape[1] * np.log(2 * np.pi)", "entry 0 is E"),
         ("rate reset every step", "for _ in range(n_steps):\n    for _ in range(60):", "for _ in range(n_steps):\n    eta = learning_rate\n    for _ in range(60):", "not reset"),
     ],
     "diag_m_step": [
@@ -351,6 +355,7 @@ WRONG = {
         ("total tolerance", "abs(log_likelihoods[-1] - log_likelihoods[-2]) / N < tol", "abs(log_likelihoods[-1] - log_likelihoods[-2]) < tol", "per sample"),
         ("no entry 0", "return weights, means, variances, np.array(log_likelihoods)", "return weights, means, variances, np.array(log_likelihoods[1:])", "entry 0"),
         ("one M step too many", "return weights, means, variances, np.array(log_likelihoods)", "weights, means, variances = diag_m_step(X, np.exp(a - log_p[:, None]), var_floor)\nreturn weights, means, variances, np.array(log_likelihoods)", "no M step after the last E step"),
+        ("max_iter entries", "for t in range(max_iter + 1):", "for t in range(max_iter):", "after recording log L_t"),
     ],
     "bic_score": [
         ("M weights", "+ (M - 1)", "+ M", "M - 1"),
@@ -390,6 +395,9 @@ WRONG = {
         ("every category votes", "voters = log_match > np.log(rho) if rho > 0 else", "voters =", "only the categories"),
         ("vote with G", "a = np.where(voters, log_g, -np.inf)", "a = np.where(voters, log_match, -np.inf)", "not the unit-height matches"),
         ("ties to the largest label", "return classes[np.argmax(votes, axis=1)]", "return classes[::-1][np.argmax(votes[:, ::-1], axis=1)]", "smallest label"),
+        ("class positions", "return classes[np.argmax(votes, axis=1)]", "return np.argmax(votes, axis=1)", "class labels themselves"),
+        ("one vote per voter", "y /= y.sum(axis=1, keepdims=True)", "y = voters.astype(float)", "not one vote"),
+        ("no fallback", "voters[~voters.any(axis=1)] = True", "pass", "when no category passes"),
     ],
     "reseed_starved": [
         ("hard counts", "resp.sum(axis=0) < N / (2 * M)", "np.bincount(resp.argmax(axis=1), minlength=M) < N / (2 * M)", "soft count"),

@@ -198,8 +198,16 @@ def check_softmax_descent_step(softmax_descent_step) -> CheckResult:
         a = diag_log_joint(X, g - logsumexp(g), mu, var)
         R = np.exp(a - logsumexp(a, axis=1, keepdims=True))
         Nj, sq = R.sum(0), (X[:, None, :] - mu) ** 2
+        sequential = [reference_softmax_descent_step(X, g_, emu, s, lr)[2] for g_ in (g, eg)]   # s after the new means
+        sequential.append(s - lr * (Nj[:, None] - np.einsum("nm,nmd->md", R, (X[:, None, :] - emu) ** 2) / var))
         if _near(G, 2 * g - eg) and _near(MU, 2 * mu - emu) and _near(S, 2 * s - es):
             hint = "every parameter moved uphill: a descent step subtracts the gradient, theta - eta * dE/dtheta."
+        elif len(X) > 1 and _near(G, g + (eg - g) / len(X)) and _near(MU, mu + (emu - mu) / len(X)):
+            hint = ("that step follows the gradient of the error per sample, E / N; E = -log L is the total, so "
+                    "every gradient is a sum over the points, not a mean.")
+        elif _near(G, eg) and _near(MU, emu) and any(_near(S, seq) for seq in sequential):
+            hint = ("your log_sigmas used the new means (and weights): take every gradient at the current "
+                    "parameters, all three before you update any.")
         elif not _near(G, eg):
             hint = ("the gammas are off. The softmax couples the weights: dE/dgamma_j = N P_j - N_j (not -N_j alone)."
                     if _near(G, g + lr * Nj) else "the gammas are off: dE/dgamma_j = N P_j - N_j with N_j = sum_i r_ij.")
@@ -239,8 +247,12 @@ def check_descent_energies(descent_energies) -> CheckResult:
         for _ in range(n_steps):
             params = reference_softmax_descent_step(X, *params, lr)
             plain.append(descent_energy(X, *params))
+        offset = 0.5 * X.size * np.log(2 * np.pi)            # N d/2 log(2 pi): the Gaussian's constant, all points
         if _near(got, -expected, rtol=1e-8):
             hint = "the sign is flipped: E = -log L (gradient descent lowers E)."
+        elif np.allclose(got, expected - offset, rtol=1e-8) or np.allclose(got, expected + offset, rtol=1e-8):
+            hint = ("your E misses (or doubles) the constant N d/2 log(2 pi): E = -log L is the full error, each point "
+                    "and feature contributing 1/2 log(2 pi sigma_jk^2) through the normalisation.")
         elif _near(got, expected / len(X), rtol=1e-8):
             hint = "that is E per sample; return the total E = -sum_i log p(x_i)."
         elif np.allclose(got, plain, rtol=1e-8, equal_nan=True):
@@ -250,6 +262,9 @@ def check_descent_energies(descent_energies) -> CheckResult:
             hint = "your E went up: never take a step that raises E (halve the rate and retry)."
         elif n_steps and np.allclose(got, got[0]):
             hint = "your energies never change: update the parameters after each accepted step."
+        elif not _near(got[0], expected[0], rtol=1e-8):
+            hint = (f"entry 0 is E = -log L at the starting parameters, before any step: you returned {got[0]:.6g}, "
+                    f"expected {expected[0]:.6g}. Check your E (the total -log L, normalisation included).")
         else:
             hint = (f"you returned {np.round(got[:4], 4).tolist()}..., expected {np.round(expected[:4], 4).tolist()}... "
                     "Is the halved rate kept for the later steps (not reset)?")

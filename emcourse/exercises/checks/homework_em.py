@@ -118,6 +118,11 @@ def check_diag_em(diag_em) -> CheckResult:
             elif lls.size > expected.size and tol > 0 and _near(lls[:expected.size], expected, rtol=1e-8):
                 hint = (f"you kept going after the change fell below tol: the rule is per sample, "
                         f"|log L_t - log L_(t-1)| / N < tol (N = {len(X)}).")
+            elif (tol == 0 and max_iter > 0 and lls.size != max_iter + 1
+                  and _near(lls[:min(lls.size, expected.size)], expected[:lls.size], rtol=1e-8)):
+                hint = (f"with tol = 0 the loop ends at t = max_iter, after recording log L_t: max_iter = {max_iter} "
+                        f"means {max_iter} M steps and {max_iter + 1} entries (t = 0, ..., {max_iter}); you "
+                        f"returned {lls.size}.")
             elif lls.size > 1 and np.any(np.diff(lls) < -1e-8 * np.abs(lls).max()):
                 hint = "your log L goes down at some iteration: EM never does that. Check your M step."
             elif max_iter == 0 and lls.size != 1:

@@ -138,7 +138,14 @@ def check_artmap_vote(artmap_vote) -> CheckResult:
         voters = np.where((G > rho).any(1, keepdims=True), G > rho, True)
         wta = labels[np.argmax(np.where(voters, logg, -np.inf), axis=1)]
         by_match = np.array([max(set(labels), key=lambda c: G[i, (labels == c) & voters[i]].sum()) for i in range(len(A))])
-        if len(means) == 3 and got[0] != expected[0]:
+        classes = np.unique(labels)
+        by_count = classes[np.argmax(voters.astype(float) @ (labels[:, None] == classes), axis=1)]
+        nobody = ~(G > rho).any(axis=1)
+        wrong = got != expected
+        if not np.isin(got, labels).all():
+            hint = (f"return the class labels themselves (values from labels, here {sorted(set(labels.tolist()))}), "
+                    "not their positions.")
+        elif len(means) == 3 and got[0] != expected[0]:
             hint = f"a tie between classes goes to the smallest label ({expected[0]}, not {got[0]:g})."
         elif np.array_equal(got, wta) and not np.array_equal(wta, expected):
             hint = ("that is winner-take-all (the label of the best category); prediction is a vote: each voter "
@@ -148,7 +155,10 @@ def check_artmap_vote(artmap_vote) -> CheckResult:
             hint = f"only the categories with G_j(a) > rho = {rho} vote (all of them only if none passes)."
         elif complete and np.array_equal(got, by_match):
             hint = "vote with the choice values g_j (count and spread included), not the unit-height matches G_j."
-        elif np.any(got < 0):
+        elif np.array_equal(got, by_count) and not np.array_equal(by_count, expected):
+            hint = ("each voter carries its share y_j = g_j / sum of g over the voters, not one vote: a class with "
+                    "fewer but stronger categories can win.")
+        elif np.any(got < 0) or (nobody[wrong].all() and not nobody.all()):
             hint = "when no category passes rho, let all of them vote: every sample gets a class."
         elif not complete:
             hint = ("with missing features, G_j and g_j use the observed features only (your artmap_log_choice): "
