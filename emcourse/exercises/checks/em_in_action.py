@@ -10,6 +10,15 @@ import numpy as np
 from ._common import CheckResult, call, report
 
 
+def _one_number(value):
+    """The student's answer as a finite float, or None if it is not one number (None, an array, text, NaN)."""
+    try:
+        got = float(np.asarray(value, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        return None
+    return got if value is not None and np.isfinite(got) else None
+
+
 def _rate(lls, best, n, tol):
     """The right answer, written independently of the package."""
     return float(np.mean((best - np.asarray(lls, dtype=float)) / n <= tol))
@@ -86,11 +95,8 @@ def check_success_rate(success_rate) -> CheckResult:
         value, err = call(success_rate, lls.copy(), best, n, tol)
         if err:
             return report(False, err, name)
-        try:
-            got = float(np.asarray(value, dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            got = np.nan
-        if value is None or not np.isfinite(got):
+        got = _one_number(value)
+        if got is None:
             return report(False, f"return one number (a fraction between 0 and 1); got {value!r}.", name)
         answers.append(got)
     rights = [_rate(*case) for case in SUCCESS_CASES]
@@ -159,11 +165,8 @@ def check_choose_n_components(choose_n_components) -> CheckResult:
         value, err = call(choose_n_components, cands.copy(), train.copy(), held.copy())
         if err:
             return report(False, err, name)
-        try:
-            got = float(np.asarray(value, dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            got = np.nan
-        if value is None or not np.isfinite(got):
+        got = _one_number(value)
+        if got is None:
             return report(False, f"return one number M (one of the candidates); got {value!r}.", name)
         answers.append(got)
     rights = [float(c[int(np.argmax(ho))]) for c, _, ho in CHOOSE_CASES]
