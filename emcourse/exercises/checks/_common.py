@@ -67,6 +67,25 @@ def as_array(value, shape, what):
     return arr, None
 
 
+_COUNT = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def as_arrays(value, shapes, labels, what):
+    """(arrays, None) if the student's value is a tuple or list of float arrays of ``shapes``, else (None, message).
+
+    ``labels`` name each part in a shape message; ``what`` lists the parts, e.g. "(weights, means, variances)".
+    """
+    if not isinstance(value, (tuple, list)) or len(value) != len(shapes):
+        return None, f"return {_COUNT.get(len(shapes), len(shapes))} things: {what}."
+    out = []
+    for v, shape, label in zip(value, shapes, labels):
+        arr, err = as_array(v, shape, label)
+        if err:
+            return None, err
+        out.append(arr)
+    return out, None
+
+
 def mixture_1d(weights, means, sigmas) -> Mixture:
     """A spherical 1-D Mixture from weights, means and standard deviations (the reference answers)."""
     return Mixture(weights, np.asarray(means, float)[:, None], np.asarray(sigmas, float) ** 2)

@@ -13,25 +13,12 @@ from ..._covariance import covariance_kind
 from ...methods.online_em import stepwise_em
 from ...mixture import Mixture
 from ..references import TIED_DIAG, n_free_parameters, reference_diag_em, reference_diag_m_step
-from ._common import CheckResult, as_array, call, report
+from ._common import CheckResult, as_arrays, call, report
 
 
 def _near(a, b, rtol=1e-7, atol=1e-10) -> bool:
     a, b = np.asarray(a, float), np.asarray(b, float)
     return a.shape == b.shape and bool(np.all(np.isfinite(a))) and np.allclose(a, b, rtol=rtol, atol=atol)
-
-
-def _parts(value, shapes, names, what):
-    """(arrays, None) if ``value`` is a tuple of arrays of ``shapes``, else (None, message)."""
-    if not isinstance(value, (tuple, list)) or len(value) != len(shapes):
-        return None, f"return {len(shapes)} things: {what}."
-    out = []
-    for v, shape, label in zip(value, shapes, names):
-        arr, err = as_array(v, shape, label)
-        if err:
-            return None, err
-        out.append(arr)
-    return out, None
 
 
 # --- homework 3 --------------------------------------------------------------------------------------
@@ -51,7 +38,7 @@ def check_diag_m_step(diag_m_step) -> CheckResult:
     for X, R, floor in [(X1, R1, 0.0), (X2, R2, 0.01), (X1 + 1e8, R1, 0.0)]:
         value, err = call(diag_m_step, X.copy(), R.copy(), floor)
         M, d = R.shape[1], X.shape[1]
-        parts, err = (None, err) if err else _parts(value, [(M,), (M, d), (d,)], ["weights (M,)", "means (M, d)",
+        parts, err = (None, err) if err else as_arrays(value, [(M,), (M, d), (d,)], ["weights (M,)", "means (M, d)",
                                                      "variances (d,): one per feature, shared by the components"],
                                                      "(weights, means, variances)")
         if err:
@@ -131,7 +118,7 @@ def check_diag_em(diag_em) -> CheckResult:
                 hint = (f"log_likelihoods: you returned {np.round(lls[:3], 4).tolist()}... ({lls.size} entries), "
                         f"expected {np.round(expected[:3], 4).tolist()}... ({expected.size} entries).")
             return report(False, hint, name)
-        parts, err = _parts(value[:3], [(2,), (2, 2), (2,)], ["weights", "means", "variances (d,)"],
+        parts, err = as_arrays(value[:3], [(2,), (2, 2), (2,)], ["weights", "means", "variances (d,)"],
                             "(weights, means, variances)")
         if err:
             return report(False, err, name)
@@ -205,7 +192,7 @@ def check_batch_statistics(batch_statistics) -> CheckResult:
         value, err = call(batch_statistics, X.copy(), R.copy())
         if not err and isinstance(value, (tuple, list)) and len(value) == 3 and np.shape(value[2]) == (M, d):
             err = "s2 is one number per component: the average of r_ij |x_i|^2 (summed over the features), shape (M,)."
-        parts, err = (None, err) if err else _parts(value, [(M,), (M, d), (M,)], ["s0 (M,)", "s1 (M, d)", "s2 (M,)"],
+        parts, err = (None, err) if err else as_arrays(value, [(M,), (M, d), (M,)], ["s0 (M,)", "s1 (M, d)", "s2 (M,)"],
                                                     "(s0, s1, s2)")
         if err:
             return report(False, err, name)
@@ -238,7 +225,7 @@ def check_params_from_statistics(params_from_statistics) -> CheckResult:
     for s0, s1, s2, floor in cases:
         M, d = s1.shape
         value, err = call(params_from_statistics, s0.copy(), s1.copy(), s2.copy(), floor)
-        parts, err = (None, err) if err else _parts(value, [(M,), (M, d), (M,)], ["weights (M,)", "means (M, d)",
+        parts, err = (None, err) if err else as_arrays(value, [(M,), (M, d), (M,)], ["weights (M,)", "means (M, d)",
                                                     "variances (M,)"], "(weights, means, variances)")
         if err:
             return report(False, err, name)
@@ -290,9 +277,7 @@ def check_stepwise_fit(stepwise_fit) -> CheckResult:
     w, mu, var = np.array([0.5, 0.5]), np.array([[0.5, 0.5], [2.0, 2.5]]), np.array([2.0, 2.0])
     for m, alpha, n_passes, floor in [(len(X), 0.7, 3, 0.0), (10, 0.6, 2, 0.0), (7, 1.0, 2, 0.01)]:
         value, err = call(stepwise_fit, X.copy(), w.copy(), mu.copy(), var.copy(), m, alpha, n_passes, floor)
-        if not err and (not isinstance(value, (tuple, list)) or len(value) != 4):
-            err = "return four things: (weights, means, variances, log_likelihoods)."
-        parts, err = (None, err) if err else _parts(value, [(2,), (2, 2), (2,), (n_passes + 1,)], [
+        parts, err = (None, err) if err else as_arrays(value, [(2,), (2, 2), (2,), (n_passes + 1,)], [
             "weights", "means", "variances", f"log_likelihoods, {n_passes + 1} values (the start and after each pass)"],
             "(weights, means, variances, log_likelihoods)")
         if err:

@@ -16,7 +16,7 @@ from ...methods.mfa import MFA
 from ...methods.smem import split_merge_init
 from ...mixture import Mixture
 from ..references import reference_artmap_log_choice, reference_artmap_vote
-from ._common import CheckResult, as_array, call, report
+from ._common import CheckResult, as_array, as_arrays, call, report
 
 
 def _near(a, b, rtol=1e-7, atol=1e-10) -> bool:
@@ -218,14 +218,9 @@ def check_reseed_starved(reseed_starved) -> CheckResult:
         Xc, wc, muc, varc, Rc = (np.asarray(a, float) for a in args)
         M, d = muc.shape
         value, err = call(reseed_starved, Xc.copy(), wc.copy(), muc.copy(), varc.copy(), Rc.copy())
-        if not err and (not isinstance(value, (tuple, list)) or len(value) != 3):
-            err = "return three things: (weights, means, variances)."
-        parts = []
-        for v, shape in ([] if err else zip(value, [(M,), (M, d), (M,)])):
-            arr, err = as_array(v, shape, f"an array of shape {shape}")
-            if err:
-                break
-            parts.append(arr)
+        shapes = [(M,), (M, d), (M,)]
+        parts, err = (None, err) if err else as_arrays(value, shapes, [f"an array of shape {s}" for s in shapes],
+                                                       "(weights, means, variances)")
         if err:
             return report(False, err, name)
         expected = _reseed(Xc, wc, muc, varc, Rc)
@@ -274,14 +269,9 @@ def check_smem_reinit(smem_reinit) -> CheckResult:
         s2 = float(np.exp(np.linalg.slogdet(covs[k])[1] / 2))
         offsets = 0.1 * np.sqrt(s2) * np.random.default_rng(seed).standard_normal((2, 2))
         value, err = call(smem_reinit, w.copy(), mu.copy(), covs.copy(), triple, offsets.copy())
-        if not err and (not isinstance(value, (tuple, list)) or len(value) != 3):
-            err = "return three things: (weights, means, covariances)."
-        parts = []
-        for v, shape in ([] if err else zip(value, [(4,), (4, 2), (4, 2, 2)])):
-            arr, err = as_array(v, shape, f"an array of shape {shape}")
-            if err:
-                break
-            parts.append(arr)
+        shapes = [(4,), (4, 2), (4, 2, 2)]
+        parts, err = (None, err) if err else as_arrays(value, shapes, [f"an array of shape {s}" for s in shapes],
+                                                       "(weights, means, covariances)")
         if err:
             return report(False, err, name)
         ref = split_merge_init(Mixture(w, mu, covs, "full"), triple, rng=seed, perturbation=0.1)
